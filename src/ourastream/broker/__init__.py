@@ -1,0 +1,6 @@
+"""The local single-node Apache Kafka broker (KRaft) that ourastream installs
+from Maven Central and runs by itself when no cluster is configured."""
+
+from ourastream.broker.runner import BrokerStatus, LocalBroker
+
+__all__ = ["BrokerStatus", "LocalBroker"]

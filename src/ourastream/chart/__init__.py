@@ -1,0 +1,1 @@
+"""The rolling window drawn with matplotlib."""

@@ -1,0 +1,243 @@
+"""The normalized daily record, the anomaly, and the parsing of one raw Oura
+``daily_activity`` record into them. Pure code: no I/O, no Kafka.
+
+Oura reports ``*_time`` fields in seconds; they become minutes here, once, and
+every name says its unit from then on.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import orjson
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from pydantic import ValidationError as PydanticValidationError
+
+from ourastream.errors import RecordError
+
+SECONDS_PER_DAY = 86_400
+MINUTES_PER_DAY = 1_440
+# Kafka's default largest message is 1 MiB; a record bigger than this cannot
+# travel and becomes a dead letter with its payload cut to fit.
+MAX_RECORD_BYTES = 1_000_000
+# A duration longer than a week in one day is a broken record, not a day that
+# disagrees with itself (that one, up to a week, is judged by the rules).
+MAX_READABLE_SECONDS = 7 * SECONDS_PER_DAY
+
+DURATIONS_S = (
+    "high_activity_time",
+    "medium_activity_time",
+    "low_activity_time",
+    "sedentary_time",
+    "resting_time",
+    "non_wear_time",
+)
+
+Count = Annotated[StrictInt | StrictFloat, Field(ge=0, allow_inf_nan=False)]
+Seconds = Annotated[
+    StrictInt | StrictFloat, Field(ge=0, le=MAX_READABLE_SECONDS, allow_inf_nan=False)
+]
+
+
+class RawActivity(BaseModel):
+    """The fields of an Oura API v2 ``daily_activity`` record that we use.
+
+    Other fields (``contributors``, ``met``, ``id``...) are allowed and kept in
+    the raw topic, but not read.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    day: date
+    timestamp: datetime | None = None
+    score: Count | None = None
+    total_calories: Count | None = None
+    active_calories: Count | None = None
+    target_calories: Count | None = None
+    steps: Count | None = None
+    equivalent_walking_distance: Count | None = None
+    high_activity_time: Seconds | None = None
+    medium_activity_time: Seconds | None = None
+    low_activity_time: Seconds | None = None
+    sedentary_time: Seconds | None = None
+    resting_time: Seconds | None = None
+    non_wear_time: Seconds | None = None
+    class_5_min: str | None = None
+
+
+class DailyRecord(BaseModel):
+    """One person's day, normalized: the value of the daily topic."""
+
+    model_config = ConfigDict(frozen=True)
+
+    person: str
+    day: date
+    timestamp: str | None = None
+    utc_offset_minutes: int | None = None
+    score: float | None = None
+    total_calories: float | None = None
+    active_calories: float | None = None
+    target_calories: float | None = None
+    steps: float | None = None
+    walking_distance_m: float | None = None
+    high_activity_minutes: float | None = None
+    medium_activity_minutes: float | None = None
+    low_activity_minutes: float | None = None
+    sedentary_minutes: float | None = None
+    resting_minutes: float | None = None
+    non_wear_minutes: float | None = None
+    wear_ratio: float = Field(description="share of the day the ring was worn, 0..1")
+    worn: bool = Field(description="worn enough to be judged and used in baselines")
+
+    @property
+    def key(self) -> str:
+        """The Kafka key of this day: ``person/day``."""
+        return day_key(self.person, self.day)
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.model_dump(mode="json"))
+
+
+class Anomaly(BaseModel):
+    """A rule a day broke, in words a person can read, with the numbers."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    severity: str = Field(description="info, warning or critical")
+    reason: str
+    values: dict[str, Any] = Field(default_factory=dict)
+
+
+class DayAnomalies(BaseModel):
+    """All anomalies of one person's day: the value of the anomalies topic.
+
+    An empty list withdraws what an earlier revision of the day raised.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    person: str
+    day: date
+    anomalies: list[Anomaly] = Field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return day_key(self.person, self.day)
+
+    def to_json(self) -> bytes:
+        return orjson.dumps(self.model_dump(mode="json"))
+
+
+def day_key(person: str, day: date | str) -> str:
+    """The key of a person's day in the daily and anomalies topics."""
+    return f"{person}/{day}"
+
+
+def load_object(payload: bytes) -> dict[str, Any]:
+    """Decode one raw record into a JSON object.
+
+    Raises:
+        RecordError: the bytes are too large, not UTF-8, not JSON, or not an
+            object.
+    """
+    if len(payload) > MAX_RECORD_BYTES:
+        raise RecordError(
+            f"record of {len(payload):,} bytes is larger than the "
+            f"{MAX_RECORD_BYTES:,} bytes a message may carry"
+        )
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        bad = payload[exc.start]
+        raise RecordError(f"not UTF-8: byte {exc.start} is {bad:#x}") from None
+    if not text.strip():
+        raise RecordError("empty line")
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        hint = " (NaN and Infinity are not JSON)" if "NaN" in text else ""
+        raise RecordError(f"not valid JSON: {_json_message(exc)}{hint}") from None
+    if not isinstance(value, dict):
+        raise RecordError(f"not a JSON object but {type(value).__name__}: {text[:40]}")
+    return value
+
+
+def parse_record(
+    payload: bytes | dict[str, Any], person: str, min_wear_ratio: float = 0.6
+) -> DailyRecord:
+    """Validate one raw record and normalize it.
+
+    Args:
+        payload: the record's bytes as received, or an already decoded object.
+        person: whose ring it is (the raw topic's key).
+        min_wear_ratio: the share of the day the ring must be worn for the day
+            to be judged and used in baselines.
+
+    Returns:
+        The normalized day, durations in minutes.
+
+    Raises:
+        RecordError: with a reason a person can read.
+    """
+    obj = payload if isinstance(payload, dict) else load_object(payload)
+    try:
+        raw = RawActivity.model_validate(obj)
+    except PydanticValidationError as exc:
+        raise RecordError(_validation_reason(exc)) from None
+    wear_ratio = _wear_ratio(raw)
+    offset = raw.timestamp.utcoffset() if raw.timestamp else None
+    return DailyRecord(
+        person=person,
+        day=raw.day,
+        timestamp=raw.timestamp.isoformat() if raw.timestamp else None,
+        utc_offset_minutes=int(offset.total_seconds() // 60) if offset else None,
+        score=raw.score,
+        total_calories=raw.total_calories,
+        active_calories=raw.active_calories,
+        target_calories=raw.target_calories,
+        steps=raw.steps,
+        walking_distance_m=raw.equivalent_walking_distance,
+        high_activity_minutes=_minutes(raw.high_activity_time),
+        medium_activity_minutes=_minutes(raw.medium_activity_time),
+        low_activity_minutes=_minutes(raw.low_activity_time),
+        sedentary_minutes=_minutes(raw.sedentary_time),
+        resting_minutes=_minutes(raw.resting_time),
+        non_wear_minutes=_minutes(raw.non_wear_time),
+        wear_ratio=wear_ratio,
+        worn=wear_ratio >= min_wear_ratio,
+    )
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 2)
+
+
+def _wear_ratio(raw: RawActivity) -> float:
+    """Share of the day worn: from the 5-minute classes when present (class 0
+    is non-wear), else from ``non_wear_time`` over a 24-hour day."""
+    if raw.class_5_min:
+        worn = sum(1 for c in raw.class_5_min if c != "0")
+        return round(worn / len(raw.class_5_min), 3)
+    non_wear_s = raw.non_wear_time or 0
+    return round(max(0.0, 1 - non_wear_s / SECONDS_PER_DAY), 3)
+
+
+def _validation_reason(exc: PydanticValidationError) -> str:
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error["loc"] else "record"
+    if error["type"] == "missing":
+        return f"{field} is missing"
+    shown = error.get("input")
+    if isinstance(shown, float) and not math.isfinite(shown):
+        shown = str(shown)
+    message = error["msg"]
+    if error["type"] in ("int_type", "float_type", "int_parsing", "float_parsing"):
+        message = "Input should be a number"
+    return f"{field}={shown!r}: {message}"
+
+
+def _json_message(exc: orjson.JSONDecodeError) -> str:
+    return str(exc).split(":")[0]

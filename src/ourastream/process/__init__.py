@@ -1,0 +1,2 @@
+"""The stream processing application: raw records to trustworthy days and
+explained anomalies."""
