@@ -1,0 +1,94 @@
+"""End to end: ``ourastream up`` with the real export, from a broker it starts
+itself to a dashboard that shows the newest day, then one SIGINT."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import REAL_EXPORT, free_port
+
+NEWEST_DAY = "2022-11-17"
+
+
+def children_of(pid: int) -> set[int]:
+    """Every live descendant of ``pid`` (read from /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def newest_day(port: int) -> str | None:
+    try:
+        answer = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2)
+    except httpx.HTTPError:
+        return None
+    return answer.json().get("newest_day") if answer.status_code == 200 else None
+
+
+@pytest.mark.kafka
+def test_up_streams_the_real_export_and_stops_on_sigint(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OURASTREAM_")}
+    dashboard_port = free_port()
+    env.update(
+        OURASTREAM_DATA_DIR=str(tmp_path / "data"),
+        OURASTREAM_BROKER_PORT=str(free_port()),
+        OURASTREAM_CONTROLLER_PORT=str(free_port()),
+        OURASTREAM_DASHBOARD_PORT=str(dashboard_port),
+        OURASTREAM_PARTITIONS="1",
+    )
+    up = subprocess.Popen(
+        [sys.executable, "-m", "ourastream", "up", "--input", str(REAL_EXPORT),
+         "--speed", "200"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    started: set[int] = set()
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and up.poll() is None:
+            started |= children_of(up.pid)
+            if newest_day(dashboard_port) == NEWEST_DAY:
+                break
+            time.sleep(0.5)
+        assert up.poll() is None, up.stdout.read()
+        assert newest_day(dashboard_port) == NEWEST_DAY
+        started |= children_of(up.pid)
+
+        up.send_signal(signal.SIGINT)
+        output, _ = up.communicate(timeout=120)
+    finally:
+        if up.poll() is None:
+            up.kill()
+
+    assert up.returncode == 0, output
+    assert f"Dashboard: http://127.0.0.1:{dashboard_port}/" in output
+    names = {"process", "dashboard", "produce", "broker"}
+    assert len(started) >= len(names) - 1, "up ran its parts as child processes"
+    assert [pid for pid in started if alive(pid)] == []
