@@ -117,7 +117,7 @@ def test_not_ready_in_time_shows_the_log(tmp_path: Path) -> None:
     assert runner.pid() is None, "a broker that timed out is not left running"
 
 
-def test_data_dir_not_writable(tmp_path: Path) -> None:
+def test_data_dir_not_writable(clean_env: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     settings = Settings(data_dir=blocker, broker_port=free_port())
@@ -128,7 +128,7 @@ def test_data_dir_not_writable(tmp_path: Path) -> None:
     assert "OURASTREAM_DATA_DIR" in str(caught.value)
 
 
-def test_no_local_broker_for_another_cluster() -> None:
+def test_no_local_broker_for_another_cluster(clean_env: Path) -> None:
     settings = Settings(bootstrap_servers="kafka.example:9092")
 
     with pytest.raises(BrokerError) as caught:
@@ -167,7 +167,7 @@ def test_java_too_old(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 def test_neither_maven_nor_kafka_home(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     settings = Settings(cache_dir=tmp_path / "cache")
@@ -176,14 +176,14 @@ def test_neither_maven_nor_kafka_home(
         install.kafka_libs(settings)
 
 
-def test_kafka_home_without_jars(tmp_path: Path) -> None:
+def test_kafka_home_without_jars(clean_env: Path, tmp_path: Path) -> None:
     settings = Settings(kafka_home=tmp_path)
 
     with pytest.raises(InstallError, match="KAFKA_HOME"):
         install.kafka_libs(settings)
 
 
-def test_kafka_home_is_used_as_is(tmp_path: Path) -> None:
+def test_kafka_home_is_used_as_is(clean_env: Path, tmp_path: Path) -> None:
     (tmp_path / "libs").mkdir()
     (tmp_path / "libs" / "kafka_2.13-4.1.1.jar").write_bytes(b"")
     (tmp_path / "libs" / "kafka-clients-4.1.1.jar").write_bytes(b"")
