@@ -127,6 +127,15 @@ class Settings(BaseSettings):
     )
     stride_min_m: float = Field(0.3, gt=0, description="shortest plausible stride")
     stride_max_m: float = Field(2.5, gt=0, description="longest plausible stride")
+    stride_min_steps: int = Field(
+        1000, ge=0, description="fewer steps than this: stride not judged"
+    )
+    max_day_minutes: float = Field(
+        1560, gt=0, description="durations of one day summing over this: impossible"
+    )
+    revision_horizon_days: int = Field(
+        90, ge=1, description="how far behind a person's newest day revisions count"
+    )
 
     # Views
     window_days: int = Field(15, ge=1, description="days in the rolling window")

@@ -1,0 +1,257 @@
+"""The Quix Streams application behind ``ourastream process``: raw records in,
+the newest revision of each day, its anomalies and the dead letters out.
+
+Each raw message (key: person) is parsed into a normalized day, checked
+against the person's ledger in the state store, and turned into zero to two
+outputs routed to their topics in one pass: the day (when it changed), its
+anomalies (when they changed) or a dead letter. The state store's changelog
+and the committed offsets move together at each checkpoint, so a restart,
+even after ``kill -9``, replays from the last checkpoint with the state of
+that checkpoint and ends with the same latest value for every key.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from quixstreams import Application, State, message_context
+from quixstreams.kafka.configuration import ConnectionConfig
+from quixstreams.models import Topic
+from quixstreams.models.serializers import Serializer
+from quixstreams.state.rocksdb import RocksDBOptions
+
+from ourastream import kafka
+from ourastream.deadletter import DeadLetter
+from ourastream.errors import RecordError
+from ourastream.model import parse_record
+from ourastream.process.ledger import Change, Ledger
+from ourastream.settings import Settings
+
+log = logging.getLogger(__name__)
+
+LEDGER = "ledger"
+# Bounded RocksDB memory: the state is one small value per person, so a small
+# block cache and write buffer hold it; Quix's defaults (1 GiB cache, 64 MiB
+# buffers) would let resident memory creep up for no gain.
+STATE_BLOCK_CACHE_BYTES = 32 * 1024 * 1024
+STATE_WRITE_BUFFER_BYTES = 8 * 1024 * 1024
+
+
+class Output(NamedTuple):
+    """One message to write: where, under which key, and with which headers."""
+
+    topic: Topic
+    key: bytes
+    value: bytes
+    headers: list[tuple[str, bytes]]
+
+
+class OutputSerializer(Serializer):
+    """Serializes an ``Output`` as its already encoded value bytes."""
+
+    def __call__(self, value: Output, ctx: Any) -> bytes:
+        return value.value
+
+
+@dataclass
+class Tally:
+    """What one run did, for the closing summary."""
+
+    records: int = 0
+    days_written: int = 0
+    copies_ignored: int = 0
+    anomalies_written: int = 0
+    dead_letters: int = 0
+    beyond_horizon: int = 0
+    warned: set[str] = field(default_factory=set)
+
+    def summary(self) -> str:
+        return (
+            f"{self.records:,} records: {self.days_written:,} days written, "
+            f"{self.copies_ignored:,} identical copies ignored, "
+            f"{self.anomalies_written:,} anomaly updates, "
+            f"{self.dead_letters:,} dead letters"
+        )
+
+
+class Processor:
+    """The stream processor: builds the Quix Streams application and judges
+    each raw record.
+
+    Args:
+        settings: topics, consumer group, guarantee, state folder, thresholds.
+    """
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.tally = Tally()
+        self.app = self._application()
+        self.raw = self._topic(settings.topic_raw)
+        self.daily = self._topic(settings.topic_daily)
+        self.anomalies = self._topic(settings.topic_anomalies)
+        self.deadletter = self._topic(settings.topic_deadletter)
+        self._build_dataframe()
+
+    def run(self, idle_exit_s: float = 0.0) -> Tally:
+        """Process until stopped (SIGINT, SIGTERM) or idle for ``idle_exit_s``.
+
+        Args:
+            idle_exit_s: stop after this many seconds without a new record;
+                0 runs until stopped.
+
+        Returns:
+            What this run did.
+        """
+        log.info(
+            "processing %s into %s, %s and %s (group %s, %s)",
+            self.settings.topic_raw,
+            self.settings.topic_daily,
+            self.settings.topic_anomalies,
+            self.settings.topic_deadletter,
+            self.settings.consumer_group,
+            self.settings.processing_guarantee,
+        )
+        self.app.run(timeout=idle_exit_s, collect=False)
+        log.info("stopped after %s", self.tally.summary())
+        return self.tally
+
+    def stop(self) -> None:
+        """Ask the processing loop to stop after the current message."""
+        self.app.stop()
+
+    def on_raw(
+        self, value: bytes, key: bytes | None, _ts: int, headers: Any, state: State
+    ) -> list[Output]:
+        """Turn one raw message into the messages to write.
+
+        Args:
+            value: the record's bytes as received.
+            key: the person (raw topic key).
+            headers: the raw message's headers (``source``, ``position``).
+            state: this person's state.
+
+        Returns:
+            Zero to two outputs, or one dead letter.
+        """
+        self.tally.records += 1
+        origin = _origin(headers)
+        try:
+            person = _person(key)
+            record = parse_record(value, person, self.settings.min_wear_ratio)
+        except RecordError as exc:
+            return [self._dead_letter(value, key, str(exc), origin)]
+
+        ledger = Ledger(state.get(LEDGER), self.settings)
+        change = ledger.apply(record)
+        if change.daily is None:
+            self.tally.copies_ignored += 1
+            return []
+        state.set(LEDGER, ledger.entries)
+        return self._outputs(record.key.encode(), change, origin)
+
+    def _outputs(
+        self, day_key: bytes, change: Change, origin: list[tuple[str, bytes]]
+    ) -> list[Output]:
+        if change.beyond_horizon:
+            self._warn_beyond_horizon(day_key)
+        self.tally.days_written += 1
+        outputs = [Output(self.daily, day_key, change.daily, origin)]
+        if change.anomalies is not None:
+            self.tally.anomalies_written += 1
+            outputs.append(Output(self.anomalies, day_key, change.anomalies, origin))
+        return outputs
+
+    def _dead_letter(
+        self,
+        value: bytes,
+        key: bytes | None,
+        reason: str,
+        origin: list[tuple[str, bytes]],
+    ) -> Output:
+        self.tally.dead_letters += 1
+        context = message_context()
+        headers = dict(origin)
+        letter = DeadLetter(
+            payload=value or b"",
+            reason=reason,
+            stage="process",
+            source=_text(headers.get("source")),
+            position=_text(headers.get("position")),
+            topic=context.topic,
+            partition=context.partition,
+            offset=context.offset,
+        )
+        log.debug("dead letter at %s: %s", letter.position, reason)
+        return Output(self.deadletter, key or b"", letter.value(), letter.headers())
+
+    def _warn_beyond_horizon(self, day_key: bytes) -> None:
+        self.tally.beyond_horizon += 1
+        if "horizon" in self.tally.warned:
+            log.debug("%s is beyond the revision horizon", day_key.decode())
+            return
+        self.tally.warned.add("horizon")
+        log.warning(
+            "%s is more than %d days older than its person's newest day: written "
+            "to the daily topic again, but not deduplicated nor judged again (its "
+            "anomalies stay as they were). Raise OURASTREAM_REVISION_HORIZON_DAYS "
+            "to judge older revisions.",
+            day_key.decode(),
+            self.settings.revision_horizon_days,
+        )
+
+    def _application(self) -> Application:
+        settings = self.settings
+        config = kafka.client_config(settings)
+        config.pop("logger", None)
+        return Application(
+            broker_address=ConnectionConfig.from_librdkafka_dict(config),
+            consumer_group=settings.consumer_group,
+            auto_offset_reset="earliest",
+            processing_guarantee=settings.processing_guarantee,
+            state_dir=settings.data_dir / "state",
+            rocksdb_options=RocksDBOptions(
+                block_cache_size=STATE_BLOCK_CACHE_BYTES,
+                write_buffer_size=STATE_WRITE_BUFFER_BYTES,
+            ),
+            loglevel=None,
+        )
+
+    def _topic(self, name: str) -> Topic:
+        return self.app.topic(
+            name,
+            key_deserializer="bytes",
+            value_deserializer="bytes",
+            key_serializer="bytes",
+            value_serializer=OutputSerializer(),
+        )
+
+    def _build_dataframe(self) -> None:
+        sdf = self.app.dataframe(self.raw)
+        sdf = sdf.apply(self.on_raw, stateful=True, expand=True, metadata=True)
+        sdf = sdf.set_headers(lambda output, _key, _ts, _headers: output.headers)
+        sdf.to_topic(
+            lambda output, _key, _ts, _headers: output.topic,
+            key=lambda output: output.key,
+        )
+
+
+def _person(key: bytes | None) -> str:
+    if not key:
+        raise RecordError("no person: the raw message has no key")
+    try:
+        return key.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RecordError(f"the person (message key) is not UTF-8: {key!r}") from None
+
+
+def _origin(headers: Any) -> list[tuple[str, bytes]]:
+    """The raw message's ``source`` and ``position`` headers, carried along."""
+    if not headers:
+        return []
+    return [(k, v) for k, v in headers if k in ("source", "position")]
+
+
+def _text(value: bytes | None) -> str | None:
+    return value.decode("utf-8", "replace") if value is not None else None

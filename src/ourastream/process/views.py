@@ -1,0 +1,118 @@
+"""Reading the daily and anomalies topics back into a person's days: every
+partition from its first offset to the end offset it had when reading began,
+so the view is complete and the read always finishes."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+from confluent_kafka import Consumer, KafkaException, TopicPartition
+
+from ourastream import kafka
+from ourastream.errors import KafkaError
+from ourastream.settings import Settings
+from ourastream.window import Views
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.5
+
+
+def read_views(settings: Settings, person: str, timeout_s: float = 60.0) -> Views:
+    """One person's days and anomalies, as the topics hold them now.
+
+    Args:
+        settings: the cluster and the topics' names.
+        person: whose days; other people's messages are skipped unparsed.
+        timeout_s: how long to wait for the end of each topic.
+
+    Returns:
+        The views, holding only ``person``.
+
+    Raises:
+        KafkaError: a topic is missing or the cluster does not answer in time.
+    """
+    views = Views()
+    prefix = f"{person}/".encode()
+    topics = (
+        (settings.topic_daily, views.apply_daily),
+        (settings.topic_anomalies, views.apply_anomalies),
+    )
+    consumer = Consumer(kafka.client_config(settings, **_reader_config()))
+    try:
+        for topic, apply in topics:
+            for key, value in _read_to_end(consumer, topic, timeout_s):
+                if key is not None and key.startswith(prefix):
+                    apply(key, value)
+    except KafkaException as exc:
+        raise KafkaError(
+            f"Cannot read {settings.topic_daily} and {settings.topic_anomalies} "
+            f"at {settings.bootstrap}: {kafka.describe_error(exc)}. "
+            + kafka.unreachable_hint(settings)
+        ) from exc
+    finally:
+        consumer.close()
+    return views
+
+
+def _reader_config() -> dict[str, object]:
+    # A throwaway group that never commits: reading never moves anyone's offsets.
+    return {
+        "group.id": f"ourastream-window-{uuid.uuid4().hex[:8]}",
+        "enable.auto.commit": False,
+        "auto.offset.reset": "earliest",
+    }
+
+
+def _read_to_end(consumer: Consumer, topic: str, timeout_s: float):
+    """Yield ``(key, value)`` of every message up to the current end offsets."""
+    ends = _end_offsets(consumer, topic)
+    if not ends:
+        return
+    consumer.assign([TopicPartition(topic, p, low) for p, (low, _) in ends.items()])
+    pending = {p for p, (low, high) in ends.items() if high > low}
+    deadline = time.monotonic() + timeout_s
+    while pending:
+        if time.monotonic() > deadline:
+            raise KafkaError(
+                f"Reading {topic} did not reach its end within {timeout_s:.0f} s; "
+                "the cluster may be overloaded. Try again."
+            )
+        message = consumer.poll(POLL_S)
+        if message is None or message.error():
+            # The last offsets may be transaction markers (exactly-once), which
+            # are never delivered: the position tells that the end was passed.
+            pending -= _passed_end(consumer, topic, pending, ends)
+            continue
+        partition = message.partition()
+        if message.offset() + 1 >= ends[partition][1]:
+            pending.discard(partition)
+        yield message.key(), message.value()
+    consumer.unassign()
+
+
+def _passed_end(
+    consumer: Consumer,
+    topic: str,
+    pending: set[int],
+    ends: dict[int, tuple[int, int]],
+) -> set[int]:
+    positions = consumer.position([TopicPartition(topic, p) for p in pending])
+    return {tp.partition for tp in positions if tp.offset >= ends[tp.partition][1]}
+
+
+def _end_offsets(consumer: Consumer, topic: str) -> dict[int, tuple[int, int]]:
+    metadata = consumer.list_topics(topic, timeout=10)
+    described = metadata.topics.get(topic)
+    if described is None or described.error is not None:
+        raise KafkaError(
+            f"Topic {topic} does not exist yet. Run `ourastream process` first, "
+            "or check OURASTREAM_TOPIC_DAILY and OURASTREAM_TOPIC_ANOMALIES."
+        )
+    offsets = {}
+    for partition in described.partitions:
+        tp = TopicPartition(topic, partition)
+        offsets[partition] = consumer.get_watermark_offsets(tp, timeout=10)
+    return offsets
