@@ -24,9 +24,9 @@ import click
 import httpx
 
 from ourastream import kafka
-from ourastream.broker import LocalBroker
+from ourastream.broker import LocalBroker, ensure_broker
 from ourastream.console import settings_from
-from ourastream.errors import OurastreamError, UnreachableError
+from ourastream.errors import OurastreamError
 from ourastream.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -118,17 +118,9 @@ class Pipeline:
         self._start_part("produce", ["produce", *self._produce_args()])
 
     def _ensure_broker(self) -> None:
-        if not self.settings.uses_local_broker:
-            kafka.check_reachable(self.settings)
-            return
-        try:
-            kafka.check_reachable(self.settings, timeout_s=2.0)
-            log.info("using the broker already running at %s", self.settings.bootstrap)
-        except UnreachableError:
-            click.echo("Starting the local Kafka broker...", err=True)
-            broker = LocalBroker(self.settings)
-            broker.start()
-            self.broker = broker
+        if self.settings.uses_local_broker:
+            click.echo("Checking the local Kafka broker...", err=True)
+        self.broker = ensure_broker(self.settings)
 
     def _start_part(self, name: str, args: list[str]) -> None:
         part = Part(name, args, self.logs / f"{name}.log")

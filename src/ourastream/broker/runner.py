@@ -240,6 +240,31 @@ class LocalBroker:
         return "\n".join(text.splitlines()[-lines:])
 
 
+def ensure_broker(settings: Settings) -> LocalBroker | None:
+    """Make sure a broker answers: the configured cluster must; for the local
+    one, a broker already answering is used, else ours is started.
+
+    Returns:
+        The local broker this call started (the caller stops it), or None.
+
+    Raises:
+        UnreachableError: a configured cluster does not answer.
+        BrokerError: the local broker cannot be started.
+    """
+    if not settings.uses_local_broker:
+        kafka.check_reachable(settings)
+        return None
+    if not _port_free(settings.broker_port):
+        try:
+            kafka.check_reachable(settings, timeout_s=2.0)
+            log.info("using the broker already running at %s", settings.bootstrap)
+            return None
+        except UnreachableError:
+            pass  # not Kafka: start() reports the port as taken
+    broker = LocalBroker(settings)
+    return broker if broker.start() else None
+
+
 def _port_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
