@@ -40,10 +40,10 @@ def read_views(settings: Settings, person: str, timeout_s: float = 60.0) -> View
         (settings.topic_daily, views.apply_daily),
         (settings.topic_anomalies, views.apply_anomalies),
     )
-    consumer = Consumer(kafka.client_config(settings, **_reader_config()))
+    consumer = Consumer(kafka.client_config(settings, **reader_config()))
     try:
         for topic, apply in topics:
-            for key, value in _read_to_end(consumer, topic, timeout_s):
+            for key, value in read_to_end(consumer, topic, timeout_s):
                 if key is not None and key.startswith(prefix):
                     apply(key, value)
     except KafkaException as exc:
@@ -57,7 +57,7 @@ def read_views(settings: Settings, person: str, timeout_s: float = 60.0) -> View
     return views
 
 
-def _reader_config() -> dict[str, object]:
+def reader_config() -> dict[str, object]:
     # A throwaway group that never commits: reading never moves anyone's offsets.
     return {
         "group.id": f"ourastream-window-{uuid.uuid4().hex[:8]}",
@@ -66,7 +66,7 @@ def _reader_config() -> dict[str, object]:
     }
 
 
-def _read_to_end(consumer: Consumer, topic: str, timeout_s: float):
+def read_to_end(consumer: Consumer, topic: str, timeout_s: float):
     """Yield ``(key, value)`` of every message up to the current end offsets."""
     ends = _end_offsets(consumer, topic)
     if not ends:
