@@ -134,7 +134,8 @@ function dayShapes(win) {
       notes.push(note(slot.day, "no data", 0.03, "#616e7c"));
     } else if (slot.worn === false) {
       shapes.push({ ...span, fillcolor: win.palette.unworn, opacity: 0.3, line: { width: 0 } });
-      notes.push(note(slot.day, "mostly not worn", 0.97, "#3e4c59"));
+      notes.push({ ...note(slot.day, "not worn", 1.0, "#3e4c59"), textangle: 0,
+                   yanchor: "bottom", font: { size: 11, color: "#3e4c59" } });
     }
   }
   return { shapes, notes };
@@ -251,9 +252,10 @@ function showHealth(event) {
   const kafka = health.connected
     ? '<span class="dot up">&#9679;</span> Kafka connected'
     : '<span class="dot down">&#9679;</span> Kafka not reachable';
-  const lag = health.lag === null ? "unknown" : health.lag.toLocaleString();
+  const lag = health.lag === null ? "unknown"
+    : `${health.lag.toLocaleString()} message${health.lag === 1 ? "" : "s"}`;
   statusLine.innerHTML = `${kafka} &middot; newest day <b></b> &middot; ` +
-    `${health.records_per_second} records/s &middot; lag ${lag} messages` +
+    `${health.records_per_second} records/s &middot; lag ${lag}` +
     (streamOpen ? " &middot; live" : "");
   statusLine.querySelector("b").textContent = newest;
   statusLine.title = health.problem || "";

@@ -1,0 +1,155 @@
+"""The page in a real headless Chromium (Debian's, driven by Playwright):
+the window ending 2022-09-06 of the real export, a day arriving while the
+page is open, and an anomaly's sentence. Saves ``artifacts/dashboard.png``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ourastream.settings import Settings
+from tests.dashboard.conftest import (
+    WORKOUT,
+    WORKOUT_DAY,
+    Running,
+    export_records,
+    produce_days,
+)
+
+pytestmark = [pytest.mark.kafka, pytest.mark.browser]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+END = date(2022, 9, 6)
+ARRIVING = date(2022, 9, 5)  # missing from the export
+
+# What the drawn chart holds, read from Plotly's own figure on the page.
+FIGURE = """() => {
+  const chart = document.getElementById("chart");
+  const bars = chart.data.filter((t) => t.type === "bar");
+  const line = chart.data.find((t) => t.yaxis === "y2");
+  const notes = chart.layout.annotations.map((a) => a.text);
+  return {
+    ticks: chart.layout.xaxis.tickvals,
+    barDays: bars.flatMap((t) => t.x.filter((_, i) => t.y[i] !== null)).sort(),
+    lineDays: line.x,
+    minutes: line.y,
+    noData: notes.filter((t) => t === "no data").length,
+    unworn: notes.filter((t) => t === "not worn").length,
+    minutesTitle: chart.layout.yaxis2.title.text,
+    caloriesTitle: chart.layout.yaxis.title.text,
+  };
+}"""
+
+
+@pytest.fixture
+def page(running: Running) -> Iterator:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 680})
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+def open_window(page, running: Running) -> dict:
+    page.goto(f"{running.url}?person=me&end={END}")
+    page.wait_for_function(
+        "() => document.getElementById('chart').data?.length > 0", timeout=15_000
+    )
+    return page.evaluate(FIGURE)
+
+
+def test_the_window_shows_fifteen_days_with_gaps_in_minutes(
+    page, running: Running
+) -> None:
+    days = {r.day.isoformat(): r for r in export_records()}
+
+    figure = open_window(page, running)
+
+    assert len(figure["ticks"]) == 15
+    assert figure["ticks"][-1] == END.isoformat()
+    present = [d for d in figure["ticks"] if d in days]
+    assert figure["barDays"] == present
+    assert figure["noData"] == 15 - len(present) > 0
+    for day, minutes in zip(figure["lineDays"], figure["minutes"], strict=True):
+        expected = days[day].high_activity_minutes if day in days else None
+        assert minutes == expected, day
+    assert "minutes" in figure["minutesTitle"]
+    assert "kcal" in figure["caloriesTitle"]
+    assert page.locator(".xtick").count() == 15
+
+
+def test_a_day_produced_while_open_appears_without_reload(
+    page, running: Running, loaded: Settings
+) -> None:
+    before = open_window(page, running)
+    page.evaluate("() => { window.sameDocument = true; }")
+    newest = max(export_records(), key=lambda r: r.day)
+    arriving = newest.model_copy(
+        update={
+            "day": ARRIVING,
+            "total_calories": 2600,
+            "wear_ratio": 0.4,
+            "worn": False,
+        }
+    )
+
+    produce_days(loaded, [arriving])
+    page.wait_for_function(
+        f"() => document.getElementById('chart').data.some("
+        f"(t) => t.type === 'bar' && t.x.includes('{ARRIVING}') "
+        f"&& t.y[t.x.indexOf('{ARRIVING}')] === 2600)",
+        timeout=10_000,
+    )
+    after = page.evaluate(FIGURE)
+
+    assert page.evaluate("() => window.sameDocument") is True
+    assert ARRIVING.isoformat() in after["barDays"]
+    assert after["noData"] == before["noData"] - 1
+    assert "records/s" in page.inner_text("#status")
+    assert "Kafka connected" in page.inner_text("#status")
+    assert after["unworn"] == before["unworn"] + 1
+    hover_anomaly(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "dashboard.png")
+    assert (ARTIFACTS / "dashboard.png").stat().st_size > 10_000
+
+
+def test_an_anomaly_is_listed_and_told_on_hover(page, running: Running) -> None:
+    open_window(page, running)
+
+    listed = page.locator("#anomalies li", has_text=WORKOUT.reason)
+    assert listed.is_visible()
+    assert WORKOUT_DAY.isoformat() in listed.inner_text()
+
+    hover_anomaly(page)
+    assert page.locator(".hoverlayer").get_by_text(WORKOUT.reason).is_visible()
+
+
+def hover_anomaly(page) -> None:
+    """Point at the anomaly's mark and wait for its sentence to show."""
+    # Plotly listens on a layer above its points: move the mouse there.
+    box = page.locator(".scatterlayer .trace:last-child .point").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    hover = page.locator(".hoverlayer")
+    hover.get_by_text("a workout recorded by mistake?").wait_for(timeout=5_000)
