@@ -167,3 +167,26 @@ class TopicReader:
         if not self._closed:
             self._closed = True
             self._consumer.close()
+
+
+def read_views(settings: Settings, timeout_s: float = 30.0) -> Views:
+    """Everything in the daily and anomalies topics now, as a ``Views``.
+
+    Raises:
+        UnreachableError: the cluster does not answer.
+        KafkaError: a topic does not exist, or it could not be read to its
+            end within ``timeout_s``.
+    """
+    views = Views()
+    reader = TopicReader(settings, views)
+    try:
+        reader.assign()
+        unread = reader.catch_up(timeout_s)
+    finally:
+        reader.close()
+    if unread:
+        raise KafkaError(
+            f"{unread} messages still unread after {timeout_s:.0f} s; "
+            "is the cluster overloaded? Try again."
+        )
+    return views
