@@ -134,7 +134,7 @@ class Settings(BaseSettings):
         1560, gt=0, description="durations of one day summing over this: impossible"
     )
     revision_horizon_days: int = Field(
-        90, ge=1, description="how far behind a person's newest day revisions count"
+        60, ge=1, description="how far behind a person's newest day revisions count"
     )
 
     # Views

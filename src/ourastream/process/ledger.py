@@ -16,7 +16,7 @@ they got with the baseline they saw.
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -27,8 +27,9 @@ from ourastream.model import Anomaly, DailyRecord, DayAnomalies
 from ourastream.rules import baseline, judge
 from ourastream.settings import Settings
 
-# An entry is [revision fingerprint, total kcal when worn else None,
-# fingerprint of the anomalies last written (0: none, or withdrawn)].
+# An entry is [revision fingerprint, total kcal when worn else None], followed
+# by the fingerprint of the anomalies last written when there are any. Entries
+# are kept in day order, so the baseline is read from the end without sorting.
 Entry = list[Any]
 NO_ANOMALIES = 0
 # Prune a little past the bound, not on every new day: sorting is the cost.
@@ -85,16 +86,17 @@ class Ledger:
             return UNCHANGED
 
         kcal = _baseline_calories(record)
-        if day < self._cutoff(day):
+        newest = max(day, next(reversed(self.entries), day))
+        if day < self._cutoff(newest):
             if entry is not None:
                 entry[0], entry[1] = revision, kcal
             return Change(daily=body, beyond_horizon=True)
 
         anomalies = judge(record, self._baseline_before(day), self._settings)
-        written = entry[2] if entry is not None else NO_ANOMALIES
+        written = entry[2] if entry is not None and len(entry) > 2 else NO_ANOMALIES
         current = _anomalies_fingerprint(anomalies)
-        self.entries[day] = [revision, kcal, current]
-        self._prune()
+        self._store(day, [revision, kcal, current] if current else [revision, kcal])
+        self._prune(newest)
         if current == written:
             return Change(daily=body)
         day_anomalies = DayAnomalies(
@@ -102,26 +104,39 @@ class Ledger:
         )
         return Change(daily=body, anomalies=day_anomalies.to_json())
 
-    def _cutoff(self, day: str) -> str:
+    def _store(self, day: str, entry: Entry) -> None:
+        """Keep the entries in day order: a new newest day goes at the end;
+        a day that arrives late (rare) puts them in order again."""
+        late = day not in self.entries and day < next(reversed(self.entries), day)
+        self.entries[day] = entry
+        if late:
+            self.entries = dict(sorted(self.entries.items()))
+
+    def _cutoff(self, newest: str) -> str:
         """The oldest day still within the revision horizon."""
-        newest = max(day, max(self.entries, default=day))
         horizon = timedelta(days=self._settings.revision_horizon_days)
         return (date.fromisoformat(newest) - horizon).isoformat()
 
     def _baseline_before(self, day: str) -> float | None:
-        earlier = sorted(
-            d for d, e in self.entries.items() if d < day and e[1] is not None
-        )
-        return baseline([self.entries[d][1] for d in earlier], self._settings)
+        wanted = self._settings.baseline_days
+        calories = []
+        for earlier in reversed(self.entries):
+            kcal = self.entries[earlier][1]
+            if earlier < day and kcal is not None:
+                calories.append(kcal)
+                if len(calories) == wanted:
+                    break
+        calories.reverse()
+        return baseline(calories, self._settings)
 
-    def _prune(self) -> None:
+    def _prune(self, newest: str) -> None:
         """Forget days the ledger no longer needs, keeping it bounded."""
         settings = self._settings
         bound = settings.revision_horizon_days + 1 + settings.baseline_days
         if len(self.entries) <= bound + PRUNE_SLACK_DAYS:
             return
-        cutoff = self._cutoff(max(self.entries))
-        older = sorted(d for d, e in self.entries.items() if d < cutoff)
+        cutoff = self._cutoff(newest)
+        older = [d for d in self.entries if d < cutoff]
         worn = [d for d in older if self.entries[d][1] is not None]
         keep = set(worn[-settings.baseline_days :])
         for day in older:
@@ -130,9 +145,10 @@ class Ledger:
 
 
 def fingerprint(body: bytes) -> int:
-    """A stable 63-bit fingerprint (the same in every process and run)."""
-    digest = hashlib.blake2b(body, digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1
+    """A stable 32-bit fingerprint, the same in every process and run. Two
+    revisions of one day colliding (one chance in four billion) would make the
+    later one count as an identical copy; a small state is worth that risk."""
+    return zlib.crc32(body)
 
 
 def _baseline_calories(record: DailyRecord) -> float | None:
