@@ -285,7 +285,7 @@ def _replace(activity: _Activity, total: int, **changes: int) -> _Activity:
 
 def _record(person: Person, day: date, a: _Activity) -> bytes:
     """The day in the Oura API v2 ``daily_activity`` shape, plus ``person``."""
-    distance_m = int(a.steps * person.stride_m + a.high_s * 1.2)
+    distance_m = int(a.steps * person.stride_m + a.high_s * 0.2)
     sedentary_h = a.sedentary_s / HOUR_S
     alerts = min(5, max(0, int((sedentary_h - 7) / 1.5)))
     targets_met = min(100, int(100 * a.active_kcal / person.target_calories))
