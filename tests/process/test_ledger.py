@@ -114,3 +114,14 @@ def test_a_stored_ledger_round_trips_through_json() -> None:
     change = Ledger(stored, SETTINGS).apply(a_day(39))
 
     assert change.daily is None
+
+
+def test_a_late_day_keeps_the_ledger_in_day_order() -> None:
+    ledger = Ledger(None, SETTINGS)
+    for offset in (0, 1, 3, 4):
+        ledger.apply(a_day(offset))
+
+    ledger.apply(a_day(2))
+
+    assert list(ledger.entries) == sorted(ledger.entries)
+    assert len(ledger.entries) == 5
