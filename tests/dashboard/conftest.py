@@ -91,8 +91,8 @@ class Running:
         return health if done else None
 
 
-def start_dashboard(env: dict[str, str], *args: str) -> Running:
-    port = free_port()
+def start_dashboard(env: dict[str, str], *args: str, port: int = 0) -> Running:
+    port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "ourastream", "dashboard", "--port", str(port), *args],
         env=env,

@@ -17,6 +17,8 @@ from tests.dashboard.conftest import (
     Running,
     export_records,
     produce_days,
+    start_dashboard,
+    wait_for,
 )
 
 pytestmark = [pytest.mark.kafka, pytest.mark.browser]
@@ -153,3 +155,33 @@ def hover_anomaly(page) -> None:
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     hover = page.locator(".hoverlayer")
     hover.get_by_text("a workout recorded by mistake?").wait_for(timeout=5_000)
+
+
+def test_the_page_reconnects_after_the_dashboard_restarts(
+    page, running: Running, loaded: Settings, settings_env: dict[str, str]
+) -> None:
+    open_window(page, running)
+    page.evaluate("() => { window.sameDocument = true; }")
+    port = int(running.url.rsplit(":", 1)[1].strip("/"))
+    running.process.terminate()
+    running.process.communicate(timeout=15)
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.includes('reconnecting')"
+    )
+
+    again = start_dashboard(settings_env, port=port)
+    try:
+        wait_for(lambda: again.caught_up(len(export_records()) + 1))
+        newest = max(export_records(), key=lambda r: r.day)
+        produce_days(loaded, [newest.model_copy(update={"day": ARRIVING})])
+        page.wait_for_function(
+            f"() => document.getElementById('chart').data.some("
+            f"(t) => t.type === 'bar' && t.x.includes('{ARRIVING}'))",
+            timeout=15_000,
+        )
+        assert page.evaluate("() => window.sameDocument") is True
+        assert page.evaluate(FIGURE)["ticks"][-1] == END.isoformat()
+        assert "Kafka connected" in page.inner_text("#status")
+    finally:
+        again.process.terminate()
+        again.process.communicate(timeout=15)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from datetime import date
 
@@ -84,9 +85,14 @@ def desktop_pyplot():
     return pyplot
 
 
+def _interrupt(_signal: int, _frame) -> None:
+    raise KeyboardInterrupt
+
+
 def watch(settings: Settings, person: str, end: date | None) -> None:
-    """Show the window on the desktop until it is closed or Ctrl-C."""
+    """Show the window on the desktop until it is closed, Ctrl-C or SIGTERM."""
     pyplot = desktop_pyplot()
+    signal.signal(signal.SIGTERM, _interrupt)
     figure = pyplot.figure(figsize=(13, 6.2), num=f"ourastream: {person}")
     live = LiveChart(WindowChart(figure, settings), settings, person, end)
     try:

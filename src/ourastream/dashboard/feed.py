@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any
 
 from ourastream.dashboard.hub import Hub
-from ourastream.dashboard.reader import Change, TopicReader
+from ourastream.dashboard.reader import Change, Probe, TopicReader
 from ourastream.dashboard.view import slot_view, window_view
-from ourastream.errors import OurastreamError, UnreachableError
+from ourastream.errors import OurastreamError
 from ourastream.settings import Settings
 from ourastream.window import Views
 
@@ -46,15 +46,20 @@ class Feed:
         self.problem: str | None = None
         self._arrivals: deque[tuple[float, int]] = deque()
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="feed", daemon=True)
+        self._threads = [
+            threading.Thread(target=self._run, name="feed", daemon=True),
+            threading.Thread(target=self._probe, name="probe", daemon=True),
+        ]
 
     def start(self) -> None:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
 
     def stop(self, timeout_s: float = 5.0) -> None:
         """Stop following the topics and close the consumer."""
         self._stopping.set()
-        self._thread.join(timeout_s)
+        for thread in self._threads:
+            thread.join(timeout_s)
 
     def _run(self) -> None:
         reader = self._assigned_reader()
@@ -84,7 +89,6 @@ class Feed:
         if str(exc) != self.problem:
             log.warning("%s The dashboard retries every %.0f s.", exc, RETRY_S)
         self.problem = str(exc)
-        self.connected = not isinstance(exc, UnreachableError)
         self.hub.publish("health", self.health())
 
     def _follow(self, reader: TopicReader) -> None:
@@ -98,18 +102,27 @@ class Feed:
                 next_health = time.monotonic() + HEALTH_EVERY_S
 
     def _check(self, reader: TopicReader) -> None:
-        """Ask the cluster for its end offsets: that tells both whether it
-        answers and how far behind the view is."""
-        try:
-            self.lag = reader.lag(reader.watermarks(timeout_s=1.0))
-            if not self.connected:
-                log.info("connected to Kafka at %s", self.settings.bootstrap)
-            self.connected, self.problem = True, None
-        except UnreachableError as exc:
-            if self.connected:
-                log.warning("%s The view stays as it is until it answers.", exc)
-            self.connected, self.problem = False, str(exc)
+        """The lag from the watermarks of the last fetches: asking the broker
+        would stall the feed for a round trip per partition."""
+        self.lag = reader.lag(reader.watermarks(cached=True))
         self.hub.publish("health", self.health())
+
+    def _probe(self) -> None:
+        """Ask the cluster every second whether it answers, in a thread of its
+        own so that a broker gone away never delays the feed."""
+        probe = Probe(self.settings)
+        while not self._stopping.is_set():
+            answers = probe.answers()
+            if answers and not self.connected:
+                log.info("connected to Kafka at %s", self.settings.bootstrap)
+            elif self.connected and not answers:
+                log.warning(
+                    "No Kafka broker answers at %s; the view stays as it is "
+                    "until one does.",
+                    self.settings.bootstrap,
+                )
+            self.connected = answers
+            self._stopping.wait(HEALTH_EVERY_S)
 
     def _publish_changes(self, changes: list[Change]) -> None:
         self._count(len(changes))
@@ -145,6 +158,11 @@ class Feed:
         recent = sum(n for at, n in self._arrivals if at >= now - RATE_SPAN_S)
         return round(recent / RATE_SPAN_S, 2)
 
+    def _unreachable(self) -> str | None:
+        if self.connected:
+            return None
+        return f"No Kafka broker answers at {self.settings.bootstrap}."
+
     def health(self) -> dict[str, Any]:
         """What the status line shows."""
         with self.lock:
@@ -160,6 +178,6 @@ class Feed:
             "records": self.records,
             "records_per_second": self.records_per_second(),
             "lag": self.lag,
-            "problem": self.problem,
+            "problem": self.problem or self._unreachable(),
             "clients": self.hub.clients,
         }

@@ -59,6 +59,7 @@ class TopicReader:
             )
         )
         self._assigned: list[TopicPartition] = []
+        self._floors: dict[TopicPartition, int] = {}
         self._closed = False
 
     def assign(self, timeout_s: float = 5.0) -> list[TopicPartition]:
@@ -73,6 +74,9 @@ class TopicReader:
             partitions += self._partitions(topic, timeout_s)
         self._consumer.assign(partitions)
         self._assigned = [TopicPartition(tp.topic, tp.partition) for tp in partitions]
+        # Where each partition starts now: a partition whose messages were all
+        # compacted away is read to its end without any message to show it.
+        self._floors = {tp: low for tp, (low, _) in self.watermarks(timeout_s).items()}
         log.info("reading %d partitions from the beginning", len(partitions))
         return partitions
 
@@ -98,8 +102,13 @@ class TopicReader:
         Returns:
             The person/days they changed, in the order read (may repeat).
         """
+        # consume() waits for a full batch or the timeout, whichever is first:
+        # wait for one message with poll(), then take only what has arrived.
+        first = self._consumer.poll(timeout_s)
+        if first is None:
+            return []
         changes = []
-        for message in self._consumer.consume(BATCH_MAX, timeout_s):
+        for message in [first, *self._consumer.consume(BATCH_MAX, 0)]:
             if message.error():
                 log.debug("consumer: %s", message.error().str())
                 continue
@@ -133,10 +142,17 @@ class TopicReader:
             if self.lag(ends) == 0:
                 return 0
             self.read(0.2)
-        return self.lag(ends)
+        return self.lag(ends) or 0
 
-    def watermarks(self, timeout_s: float = 5.0) -> dict[TopicPartition, tuple]:
-        """Each assigned partition's low and high watermarks, asked now.
+    def watermarks(
+        self, timeout_s: float = 5.0, cached: bool = False
+    ) -> dict[TopicPartition, tuple]:
+        """Each assigned partition's low and high watermarks.
+
+        Args:
+            timeout_s: how long to wait for the broker's answer.
+            cached: use the watermarks of the last fetch instead of asking
+                (instant; asking costs a round trip per partition).
 
         Raises:
             UnreachableError: the cluster does not answer.
@@ -144,7 +160,9 @@ class TopicReader:
         marks = {}
         try:
             for tp in self._assigned:
-                marks[tp] = self._consumer.get_watermark_offsets(tp, timeout_s)
+                marks[tp] = self._consumer.get_watermark_offsets(
+                    tp, timeout_s, cached=cached
+                ) or (-1, -1)
         except KafkaException as exc:
             raise UnreachableError(
                 f"No Kafka broker answers at {self.settings.bootstrap}: "
@@ -152,14 +170,18 @@ class TopicReader:
             ) from exc
         return marks
 
-    def lag(self, marks: dict[TopicPartition, tuple]) -> int:
+    def lag(self, marks: dict[TopicPartition, tuple]) -> int | None:
         """Messages between where this reader stands and the high watermarks
-        in ``marks`` (transaction markers count as read once passed)."""
+        in ``marks`` (transaction markers count as read once passed); None
+        while a partition's high watermark is not known yet."""
         behind = 0
         for tp in self._consumer.position(list(marks)):
-            low, high = marks[TopicPartition(tp.topic, tp.partition)]
-            position = tp.offset if tp.offset >= 0 else low
-            behind += max(0, high - position)
+            key = TopicPartition(tp.topic, tp.partition)
+            high = marks[key][1]
+            if high < 0:
+                return None
+            start = tp.offset if tp.offset >= 0 else self._floors.get(key, 0)
+            behind += max(0, high - start)
         return behind
 
     def close(self) -> None:
@@ -167,6 +189,20 @@ class TopicReader:
         if not self._closed:
             self._closed = True
             self._consumer.close()
+
+
+class Probe:
+    """Asks the cluster for its metadata, to tell whether it answers."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._admin = kafka.admin(settings)
+
+    def answers(self, timeout_s: float = 2.0) -> bool:
+        try:
+            self._admin.list_topics(timeout=timeout_s)
+        except KafkaException:
+            return False
+        return True
 
 
 def read_views(settings: Settings, timeout_s: float = 30.0) -> Views:

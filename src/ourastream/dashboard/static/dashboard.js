@@ -193,6 +193,7 @@ function draw(win) {
     return;
   }
   if (!chart.classList.contains("js-plotly-plot")) chart.textContent = "";
+  const started = Date.now();
   const tops = axisTops(win);
   const days = win.slots.map((s) => s.day);
   const { shapes, notes } = dayShapes(win);
@@ -202,7 +203,7 @@ function draw(win) {
   const traces = [...barTraces(win), minutesTrace(win), anomalyTrace(win, tops.calories)];
   Plotly.react(chart, traces, look, { responsive: true, displaylogo: false })
     .then(() => chart.dispatchEvent(new CustomEvent("ourastream:drawn", {
-      bubbles: true, detail: { person: win.person, end: win.end, at: Date.now() },
+      bubbles: true, detail: { person: win.person, end: win.end, started, at: Date.now() },
     })));
 }
 
@@ -234,8 +235,13 @@ function applyDays(event) {
   const change = JSON.parse(event.data);
   if (!state.people.includes(change.person)) setPeople([...state.people, change.person]);
   if (change.person !== state.person) return;
-  if (!state.end || !state.window) {
+  if (!state.end) {
     show(change.window);
+    return;
+  }
+  if (!state.window) {
+    // A chosen window that failed to load (a dashboard still starting).
+    loadWindow();
     return;
   }
   const changed = new Map(change.days.map((s) => [s.day, s]));
