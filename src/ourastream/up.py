@@ -27,6 +27,7 @@ from ourastream import kafka
 from ourastream.broker import LocalBroker, ensure_broker
 from ourastream.console import settings_from
 from ourastream.errors import OurastreamError
+from ourastream.produce.sample import person_name
 from ourastream.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ class Pipeline:
         self._ensure_broker()
         kafka.ensure_topics(self.settings)
         self._start_part("process", ["process"])
-        self._start_part("dashboard", ["dashboard"])
+        self._start_part("dashboard", ["dashboard", *self._dashboard_args()])
         self._wait_dashboard()
         self._start_part("produce", ["produce", *self._produce_args()])
 
@@ -126,6 +127,10 @@ class Pipeline:
         part = Part(name, args, self.logs / f"{name}.log")
         part.start()
         self.parts.append(part)
+
+    def _dashboard_args(self) -> list[str]:
+        # The sample's people have names of their own; show the first of them.
+        return [] if self.inputs else ["--person", person_name(0)]
 
     def _produce_args(self) -> list[str]:
         inputs = [str(p) for p in self.inputs] or [str(self._sample_file())]
