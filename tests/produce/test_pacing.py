@@ -34,12 +34,13 @@ def test_at_max_rate_nothing_waits() -> None:
 @pytest.mark.parametrize(
     ("tally", "code"),
     [
-        (Tally(sent=5, dead_letters=2, handed=7), 0),
-        (Tally(sent=4, failed=1, handed=5), 1),
-        (Tally(sent=4, handed=5), 1),
-        (Tally(sent=5, handed=5, stopped_by="SIGTERM"), 143),
-        (Tally(sent=5, handed=5, stopped_by="SIGINT"), 130),
-        (Tally(sent=4, failed=1, handed=5, stopped_by="SIGTERM"), 1),
+        (Tally(handed=5, dead_handed=2), 0),
+        (Tally(handed=5, failed_raw=1), 1),
+        (Tally(handed=5, dead_handed=1, failed_dead=1), 1),
+        (Tally(handed=5, unconfirmed=1), 1),
+        (Tally(handed=5, stopped_by="SIGTERM"), 143),
+        (Tally(handed=5, stopped_by="SIGINT"), 130),
+        (Tally(handed=5, failed_raw=1, stopped_by="SIGTERM"), 1),
     ],
 )
 def test_exit_code(tally: Tally, code: int) -> None:
@@ -48,11 +49,12 @@ def test_exit_code(tally: Tally, code: int) -> None:
 
 def test_summary_says_how_far_it_got() -> None:
     tally = Tally(
-        sent=1200,
-        dead_letters=3,
+        handed=1201,
+        handed_bytes=2_500_900,
+        failed_raw=1,
+        failed_raw_bytes=900,
+        dead_handed=3,
         blank=1,
-        handed=1203,
-        bytes_sent=2_500_000,
         stopped_by="SIGTERM",
         last=Record(b"{}", "export.jsonl", "line 1204"),
     )
@@ -62,7 +64,7 @@ def test_summary_says_how_far_it_got() -> None:
     assert text.splitlines() == [
         "sent 1,200 records to raw (2.5 MB, 2.0 s, 600 records/s)",
         "dead letters 3 to dead",
-        "failed 0",
+        "failed 1",
         "blank lines skipped 1",
         "stopped by SIGTERM after export.jsonl line 1204",
     ]

@@ -154,7 +154,7 @@ def _summary(tally: Tally, settings: Settings, progress: Progress) -> str:
 def exit_code(tally: Tally) -> int:
     """0 when every usable record was delivered; 128 + the signal when stopped
     by one (the usual shell convention); 1 when a record failed delivery."""
-    if tally.failed or tally.pending:
+    if tally.failed or tally.unconfirmed:
         return 1
     if tally.stopped_by == "SIGINT":
         return 130

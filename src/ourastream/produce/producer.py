@@ -33,6 +33,8 @@ INTRADAY_FIELDS = ("class_5_min", "met")
 # Serving delivery reports while waiting keeps the client's queue moving.
 POLL_SLICE_S = 0.1
 FLUSH_SLICE_S = 0.5
+# Serve delivery reports every this many records (a full queue serves them too).
+POLL_EVERY = 64
 
 
 @dataclass(frozen=True)
@@ -66,28 +68,50 @@ class Options:
 
 @dataclass
 class Tally:
-    """What happened to the records of one run."""
+    """What happened to the records of one run.
 
-    sent: int = 0
-    dead_letters: int = 0
-    failed: int = 0
+    The client reports only failed deliveries: once it has flushed, every
+    record handed to it and not reported failed was acknowledged by the
+    brokers (``acks=all``).
+    """
+
+    handed: int = 0
+    handed_bytes: int = 0
+    dead_handed: int = 0
+    failed_raw: int = 0
+    failed_raw_bytes: int = 0
+    failed_dead: int = 0
+    unconfirmed: int = 0
     blank: int = 0
     outside_days: int = 0
-    handed: int = 0
-    bytes_sent: int = 0
     last: Record | None = None
     stopped_by: str | None = None
     failures: list[str] = field(default_factory=list)
 
     @property
-    def pending(self) -> int:
-        """Records handed to the client whose delivery report has not come."""
-        return self.handed - self.sent - self.dead_letters - self.failed
+    def sent(self) -> int:
+        """Records the raw topic acknowledged (once flushed)."""
+        return self.handed - self.failed_raw - self.unconfirmed
+
+    @property
+    def bytes_sent(self) -> int:
+        """Bytes of the values the raw topic acknowledged."""
+        return self.handed_bytes - self.failed_raw_bytes
+
+    @property
+    def dead_letters(self) -> int:
+        """Dead letters the dead-letter topic acknowledged."""
+        return self.dead_handed - self.failed_dead
+
+    @property
+    def failed(self) -> int:
+        """Records and dead letters that finally failed delivery."""
+        return self.failed_raw + self.failed_dead
 
     @property
     def complete(self) -> bool:
         """Every usable record (and every dead letter) was delivered."""
-        return self.failed == 0 and self.pending == 0 and self.stopped_by is None
+        return not (self.failed or self.unconfirmed or self.stopped_by)
 
     @property
     def last_position(self) -> str:
@@ -132,12 +156,17 @@ class RawProducer:
                     "acks": "all",
                     "linger.ms": 5,
                     "delivery.timeout.ms": int(delivery_timeout_s * 1000),
+                    "delivery.report.only.error": True,
                 },
             )
         )
         self._default_key = options.person.encode()
         self._previous_day: str | None = None
         self._signals = 0
+        self._source_headers: dict[str, bytes] = {}
+        self._bounded = options.from_day is not None or options.to_day is not None
+        pace = options.pace
+        self._paced = pace.interval_s is not None or pace.days_per_s is not None
 
     def run(
         self, records: Iterable[Record], on_record: Callable[[], None] | None = None
@@ -165,46 +194,48 @@ class RawProducer:
         return self.tally
 
     def flush(self) -> None:
-        """Wait for every delivery report (a second signal cuts it short)."""
+        """Wait for every delivery (a second signal cuts it short)."""
         while len(self._client) > 0:
             self._client.flush(FLUSH_SLICE_S)
+        self.tally.unconfirmed = len(self._client)
 
     def _send(self, record: Record) -> None:
         self.tally.last = record
         if record.problem is not None:
             self._dead_letter(record, record.problem)
             return
-        if not record.value.strip():
-            self.tally.blank += 1
-            return
         try:
             person, day = examine(record.value, self.options.person)
         except RecordError as exc:
-            self._dead_letter(record, str(exc))
+            self._unusable(record, exc)
             return
-        if not self._in_days(day):
+        if self._bounded and not self._in_days(day):
             self.tally.outside_days += 1
             return
-        self._wait(self.options.pace.wait_s(day, self._previous_day))
-        self._previous_day = day
-        self._produce(record, person, self._value(record))
+        if self._paced:
+            self._wait(self.options.pace.wait_s(day, self._previous_day))
+            self._previous_day = day
+        self._produce(record, person)
+
+    def _unusable(self, record: Record, exc: RecordError) -> None:
+        if record.value.strip():
+            self._dead_letter(record, str(exc))
+        else:
+            self.tally.blank += 1  # nothing was lost: no dead letter needed
 
     def _in_days(self, day: str) -> bool:
         first, last = self.options.from_day, self.options.to_day
         return (first is None or day >= first) and (last is None or day <= last)
 
-    def _value(self, record: Record) -> bytes:
+    def _produce(self, record: Record, person: str) -> None:
         value = record.value
         if self.options.drop_intraday and (b'"met"' in value or b"class_5" in value):
-            return without_members(value, INTRADAY_FIELDS)
-        return value
-
-    def _produce(self, record: Record, person: str, value: bytes) -> None:
+            value = without_members(value, INTRADAY_FIELDS)
         key = self._default_key if person == self.options.person else person.encode()
-        headers = [
-            ("source", record.source.encode()),
-            ("position", record.position.encode()),
-        ]
+        source = self._source_headers.get(record.source)
+        if source is None:
+            source = self._source_headers[record.source] = record.source.encode()
+        headers = [("source", source), ("position", record.position.encode())]
         self._hand_over(
             self.settings.topic_raw, key, value, headers, record, dead=False
         )
@@ -228,7 +259,8 @@ class RawProducer:
         )
 
     def _hand_over(self, topic, key, value, headers, record, dead: bool) -> None:
-        report = partial(self._delivered, record, dead)
+        # Called only when delivery finally fails (delivery.report.only.error).
+        report = partial(self._failed, record, dead)
         while True:
             try:
                 self._client.produce(
@@ -242,20 +274,22 @@ class RawProducer:
                 raise KafkaError(
                     f"Cannot send {record.source} {record.position} to {topic}: {exc}"
                 ) from exc
+        if dead:
+            self.tally.dead_handed += 1
+            return
         self.tally.handed += 1
-        self._client.poll(0)
+        self.tally.handed_bytes += len(value)
+        if self.tally.handed % POLL_EVERY == 0:
+            self._client.poll(0)
 
-    def _delivered(self, record: Record, dead: bool, error, message) -> None:
-        if error is not None:
-            self._failed(record, error)
-        elif dead:
-            self.tally.dead_letters += 1
+    def _failed(self, record: Record, dead: bool, error, message) -> None:
+        if error is None:
+            return
+        if dead:
+            self.tally.failed_dead += 1
         else:
-            self.tally.sent += 1
-            self.tally.bytes_sent += len(message.value())
-
-    def _failed(self, record: Record, error) -> None:
-        self.tally.failed += 1
+            self.tally.failed_raw += 1
+            self.tally.failed_raw_bytes += len(message)
         where = f"{record.source} {record.position}"
         self.tally.failures.append(f"{where}: {error.str()}")
         log.error("not delivered: %s: %s", where, error.str())

@@ -15,9 +15,9 @@ import io
 import logging
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, NamedTuple
 
 import orjson
 
@@ -37,8 +37,7 @@ MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
+class Record(NamedTuple):
     """One input as received, and where it came from.
 
     ``problem`` is set when the input is not even a record (a line that
@@ -163,9 +162,9 @@ def _records(stream: BinaryIO, source: str, forced: Format) -> Iterator[Record]:
     if shape != "records" and not _parses(first):
         yield from _document_records(head, stream, source, forced)
     elif shape == "pages":
-        yield from _lines_as_pages(_chain(head, stream), source)
+        yield from _lines_as_pages(chain(head, stream), source)
     else:
-        yield from _lines_as_records(_chain(head, stream), source)
+        yield from _lines_as_records(chain(head, stream), source)
 
 
 def _head(stream: BinaryIO) -> list[bytes]:
@@ -224,7 +223,9 @@ def _parses(line: bytes) -> bool:
 
 def _lines_as_records(lines: Iterable[bytes], source: str) -> Iterator[Record]:
     for number, line in enumerate(lines, 1):
-        yield Record(_line_value(line), source, f"line {number}")
+        if line[-1:] == b"\n":
+            line = line[:-2] if line[-2:-1] == b"\r" else line[:-1]
+        yield Record(line, source, f"line {number}")
 
 
 def _lines_as_pages(lines: Iterable[bytes], source: str) -> Iterator[Record]:
@@ -281,11 +282,6 @@ def _line_value(line: bytes) -> bytes:
     if line.endswith(b"\r"):
         line = line[:-1]
     return line
-
-
-def _chain(head: list[bytes], rest: Iterator[bytes]) -> Iterator[bytes]:
-    yield from head
-    yield from rest
 
 
 def _rejoin(document: bytes, stream: BinaryIO) -> Iterator[bytes]:

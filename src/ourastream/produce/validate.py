@@ -9,9 +9,11 @@ the verdict and, when it fails, the reason of its dead letter.
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date, datetime
+from functools import lru_cache
+from operator import itemgetter
+from types import NoneType
 from typing import Any, NamedTuple
 
 import orjson
@@ -39,6 +41,9 @@ COUNTS = (
 )
 TEXTS = ("class_5_min",)
 SCREENED_FIELDS = ("day", "timestamp", *COUNTS, *DURATIONS_S, *TEXTS)
+_ABSENT = dict.fromkeys(SCREENED_FIELDS)
+_NUMBERS_OF = itemgetter(*COUNTS, *DURATIONS_S)
+_NUMBER_KINDS = {int, float, NoneType}
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIMESTAMP = re.compile(
@@ -95,26 +100,26 @@ def _person(record: dict[str, Any], default_person: str) -> str:
 
 
 def _screen(record: dict[str, Any]) -> bool:
-    """True when ``parse_record`` would surely accept the record."""
-    get = record.get
-    if not _is_day(get("day")) or not _is_timestamp(get("timestamp")):
+    """True when ``parse_record`` would surely accept the record.
+
+    The record comes from orjson, which never yields NaN or infinity, so
+    numbers need only their type and bounds checked.
+    """
+    known = _ABSENT | record
+    numbers = _NUMBERS_OF(known)
+    kinds = set(map(type, numbers))
+    if not kinds <= _NUMBER_KINDS:
+        return False  # bool, text, lists...: parse_record gives the reason
+    if NoneType in kinds:
+        numbers = tuple(0 if n is None else n for n in numbers)
+    if min(numbers) < 0 or max(numbers[len(COUNTS) :]) > MAX_READABLE_SECONDS:
         return False
-    for field in COUNTS:
-        if not _is_count(get(field), math.inf):
-            return False
-    for field in DURATIONS_S:
-        if not _is_count(get(field), MAX_READABLE_SECONDS):
-            return False
-    return all(type(get(field)) in (str, type(None)) for field in TEXTS)
+    if not _is_day(known["day"]) or not _is_timestamp(known["timestamp"]):
+        return False
+    return all(type(known[field]) in (str, NoneType) for field in TEXTS)
 
 
-def _is_count(value: Any, most: float) -> bool:
-    kind = type(value)
-    if kind is int or kind is float:
-        return 0 <= value <= most and value != math.inf
-    return value is None
-
-
+@lru_cache(maxsize=65_536)
 def _is_day(value: Any) -> bool:
     if type(value) is not str or not _DAY.fullmatch(value):
         return False
@@ -125,6 +130,7 @@ def _is_day(value: Any) -> bool:
     return True
 
 
+@lru_cache(maxsize=65_536)
 def _is_timestamp(value: Any) -> bool:
     if value is None:
         return True
