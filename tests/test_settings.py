@@ -107,3 +107,11 @@ def test_every_field_has_a_description() -> None:
 def test_env_names() -> None:
     assert env_name("broker_port") == "OURASTREAM_BROKER_PORT"
     assert env_name("kafka_home") == "KAFKA_HOME"
+
+
+def test_topics_follow_a_copy(clean_env: Path) -> None:
+    settings = load_settings()
+
+    copy = settings.model_copy(update={"topic_raw": "other.raw"})
+
+    assert copy.topics["raw"] == "other.raw"

@@ -6,7 +6,6 @@ Every environment variable ourastream reads is named here and nowhere else.
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -174,7 +173,7 @@ class Settings(BaseSettings):
         """The address clients connect to."""
         return self.bootstrap_servers or f"{LOCAL_HOST}:{self.broker_port}"
 
-    @cached_property
+    @property
     def topics(self) -> dict[str, str]:
         """The pipeline's topics by role."""
         return {
