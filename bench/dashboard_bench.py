@@ -8,8 +8,8 @@ every update, with the dashboard's memory before and after.
 Latency: a real headless Chromium (Debian's) has the page open on a person;
 days are produced at 10 records/s (the producer lingers 0 ms), and the time
 from just before ``produce()`` to the page's ``ourastream:drawn`` event
-(after Plotly has redrawn) is measured on the same machine's clock. The
-first 20 records warm the path and are not counted.
+(sent once the frame with the new day is painted) is measured on the same
+machine's clock. The first 20 records warm the path and are not counted.
 
 Fan-out: 100 asyncio HTTP clients hold ``/api/events`` open while days are
 produced; each must receive every produced day. Memory is the dashboard
@@ -169,7 +169,7 @@ def latencies(sent: dict[str, float], drawn: list[dict]) -> dict:
         else:
             measured.append(at - sent_ms)
     drawing = [d["at"] - d["started"] for d in drawn if d.get("started")]
-    return summary(measured) | {"missed": missed, "plotly_draw": summary(drawing)}
+    return summary(measured) | {"missed": missed, "redraw": summary(drawing)}
 
 
 def summary(values: list[float]) -> dict:
@@ -270,7 +270,7 @@ def rows(latency: dict, fan: dict, rss_before: float, rate: float) -> list[dict]
     return [
         row(f"{drawn} p50", latency.get("p50_ms"), "ms"),
         row(f"{drawn} p99", latency.get("p99_ms"), "ms", "p99 <= 100 ms"),
-        row("of which Plotly redraw p50", latency["plotly_draw"].get("p50_ms"), "ms"),
+        row("of which event -> painted p50", latency["redraw"].get("p50_ms"), "ms"),
         row("days never drawn", latency["missed"], "", "0"),
         row(
             f"event streams with every update ({fan['updates']} days)",

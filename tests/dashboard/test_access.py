@@ -54,7 +54,7 @@ def test_a_token_in_the_address_becomes_a_cookie(locked: TestClient) -> None:
     assert locked.cookies.get(TOKEN_COOKIE) == TOKEN
     page = locked.get("/?person=me")
     assert page.status_code == 200
-    assert "plotly.min.js" in page.text
+    assert "/static/dashboard.js" in page.text
 
 
 def test_without_a_token_the_local_dashboard_is_open() -> None:
@@ -64,16 +64,16 @@ def test_without_a_token_the_local_dashboard_is_open() -> None:
     assert client.get("/api/health").status_code == 200
 
 
-def test_plotly_is_served_by_the_dashboard_itself() -> None:
+def test_every_script_and_style_is_served_by_the_dashboard_itself() -> None:
     client = TestClient(create_app(Settings()))
 
-    script = client.get("/static/plotly.min.js")
+    page = client.get("/").text
 
-    assert script.status_code == 200
-    assert script.headers["content-type"].startswith("text/javascript")
-    assert len(script.content) > 1_000_000
-    for asset in ("/static/dashboard.js", "/static/dashboard.css"):
+    assert "http://" not in page and "https://" not in page
+    for asset in ("/static/chart.js", "/static/dashboard.js", "/static/dashboard.css"):
+        assert f'"{asset}"' in page
         assert client.get(asset).status_code == 200
+    assert "url(" not in client.get("/static/dashboard.css").text
 
 
 def test_binding_beyond_this_machine_needs_a_token() -> None:

@@ -38,23 +38,30 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 END = date(2022, 9, 6)
 ARRIVING = date(2022, 9, 5)  # missing from the export
 
-# What the drawn chart holds, read from Plotly's own figure on the page.
+# What the drawn chart holds, read from the page's SVG.
 FIGURE = """() => {
-  const chart = document.getElementById("chart");
-  const bars = chart.data.filter((t) => t.type === "bar");
-  const line = chart.data.find((t) => t.yaxis === "y2");
-  const notes = chart.layout.annotations.map((a) => a.text);
+  const chart = document.getElementById("combo");
+  const all = (selector) => [...chart.querySelectorAll(selector)];
+  const points = new Map(all(".point").map((p) => [p.dataset.day, +p.dataset.minutes]));
+  const ticks = all(".xtick").map((t) => t.dataset.day);
   return {
-    ticks: chart.layout.xaxis.tickvals,
-    barDays: bars.flatMap((t) => t.x.filter((_, i) => t.y[i] !== null)).sort(),
-    lineDays: line.x,
-    minutes: line.y,
-    noData: notes.filter((t) => t === "no data").length,
-    unworn: notes.filter((t) => t === "not worn").length,
-    minutesTitle: chart.layout.yaxis2.title.text,
-    caloriesTitle: chart.layout.yaxis.title.text,
+    ticks,
+    barDays: all(".bar").map((b) => b.dataset.day).sort(),
+    lineDays: ticks,
+    minutes: ticks.map((day) => (points.has(day) ? points.get(day) : null)),
+    noData: all(".day-note").filter((n) => n.textContent === "no data").length,
+    gaps: all(".gap").length,
+    unworn: all(".day-note").filter((n) => n.textContent === "not worn").length,
+    minutesTitle: chart.querySelector(".y2title").textContent,
+    caloriesTitle: chart.querySelector(".ytitle").textContent,
   };
 }"""
+
+
+def bar_shows(day: date, kcal: int | None = None) -> str:
+    """A page function true once the bar of ``day`` is drawn (at ``kcal``)."""
+    value = "" if kcal is None else f"[data-kcal='{kcal}']"
+    return f"() => document.querySelector(\"#combo .bar[data-day='{day}']{value}\")"
 
 
 @pytest.fixture
@@ -76,7 +83,7 @@ def page(running: Running) -> Iterator:
 def open_window(page, running: Running) -> dict:
     page.goto(f"{running.url}?person=me&end={END}")
     page.wait_for_function(
-        "() => document.getElementById('chart').data?.length > 0", timeout=15_000
+        "() => document.querySelectorAll('#combo .xtick').length > 0", timeout=15_000
     )
     return page.evaluate(FIGURE)
 
@@ -92,7 +99,7 @@ def test_the_window_shows_fifteen_days_with_gaps_in_minutes(
     assert figure["ticks"][-1] == END.isoformat()
     present = [d for d in figure["ticks"] if d in days]
     assert figure["barDays"] == present
-    assert figure["noData"] == 15 - len(present) > 0
+    assert figure["noData"] == figure["gaps"] == 15 - len(present) > 0
     for day, minutes in zip(figure["lineDays"], figure["minutes"], strict=True):
         expected = days[day].high_activity_minutes if day in days else None
         assert minutes == expected, day
@@ -117,12 +124,7 @@ def test_a_day_produced_while_open_appears_without_reload(
     )
 
     produce_days(loaded, [arriving])
-    page.wait_for_function(
-        f"() => document.getElementById('chart').data.some("
-        f"(t) => t.type === 'bar' && t.x.includes('{ARRIVING}') "
-        f"&& t.y[t.x.indexOf('{ARRIVING}')] === 2600)",
-        timeout=10_000,
-    )
+    page.wait_for_function(bar_shows(ARRIVING, 2600), timeout=10_000)
     after = page.evaluate(FIGURE)
 
     assert page.evaluate("() => window.sameDocument") is True
@@ -145,15 +147,14 @@ def test_an_anomaly_is_listed_and_told_on_hover(page, running: Running) -> None:
     assert WORKOUT_DAY.isoformat() in listed.inner_text()
 
     hover_anomaly(page)
-    assert page.locator(".hoverlayer").get_by_text(WORKOUT.reason).is_visible()
+    assert page.locator("#tip").get_by_text(WORKOUT.reason).is_visible()
 
 
 def hover_anomaly(page) -> None:
     """Point at the anomaly's mark and wait for its sentence to show."""
-    # Plotly listens on a layer above its points: move the mouse there.
-    box = page.locator(".scatterlayer .trace:last-child .point").first.bounding_box()
+    box = page.locator("#combo .anomaly-mark").first.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    hover = page.locator(".hoverlayer")
+    hover = page.locator("#tip")
     hover.get_by_text("a workout recorded by mistake?").wait_for(timeout=5_000)
 
 
@@ -174,11 +175,7 @@ def test_the_page_reconnects_after_the_dashboard_restarts(
         wait_for(lambda: again.caught_up(len(export_records()) + 1))
         newest = max(export_records(), key=lambda r: r.day)
         produce_days(loaded, [newest.model_copy(update={"day": ARRIVING})])
-        page.wait_for_function(
-            f"() => document.getElementById('chart').data.some("
-            f"(t) => t.type === 'bar' && t.x.includes('{ARRIVING}'))",
-            timeout=15_000,
-        )
+        page.wait_for_function(bar_shows(ARRIVING), timeout=15_000)
         assert page.evaluate("() => window.sameDocument") is True
         assert page.evaluate(FIGURE)["ticks"][-1] == END.isoformat()
         assert "Kafka connected" in page.inner_text("#status")

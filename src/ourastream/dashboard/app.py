@@ -1,6 +1,6 @@
-"""The dashboard's web application: the page, its scripts (Plotly served from
-the installed package, so no internet is needed), the JSON API, and the
-event stream that pushes every change to open pages.
+"""The dashboard's web application: the page and its own scripts (nothing
+loaded from the internet), the JSON API, and the event stream that pushes
+every change to open pages.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-import plotly
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
@@ -29,7 +28,6 @@ from ourastream.dashboard.view import window_view
 from ourastream.settings import Settings
 
 STATIC = Path(__file__).parent / "static"
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 # A comment line now and then keeps proxies from closing an idle stream.
 KEEPALIVE_S = 15.0
 
@@ -79,12 +77,6 @@ def _add_page(app: FastAPI, settings: Settings) -> None:
         if "token" in request.query_params:
             return _remember_token(request)
         return FileResponse(STATIC / "index.html")
-
-    @app.api_route(
-        "/static/plotly.min.js", methods=["GET", "HEAD"], include_in_schema=False
-    )
-    def plotly_js() -> FileResponse:
-        return FileResponse(PLOTLY_JS, media_type="text/javascript")
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
