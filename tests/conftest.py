@@ -83,6 +83,7 @@ def settings(bootstrap: str, tmp_path: Path) -> Settings:
         topic_anomalies=f"test-{unique}.anomalies",
         topic_deadletter=f"test-{unique}.deadletter",
         consumer_group=f"test-{unique}",
+        log_level="INFO",
     )
 
 
