@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.conftest import REAL_EXPORT, free_port
+from tests.dashboard.test_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 NEWEST_DAY = "2022-11-17"
 
@@ -50,7 +51,31 @@ def newest_day(port: int) -> str | None:
     return answer.json().get("newest_day") if answer.status_code == 200 else None
 
 
+def screenshot_newest_window(port: int) -> int:
+    """Open the dashboard in headless Chromium, save what it shows, and return
+    the number of day slots drawn."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 680})
+            page.goto(f"http://127.0.0.1:{port}/?person=me")
+            page.wait_for_function(
+                "() => document.querySelectorAll('#combo .xtick').length > 0",
+                timeout=15_000,
+            )
+            page.screenshot(path=str(ARTIFACTS / "up-dashboard.png"))
+            return page.locator("#combo .xtick").count()
+        finally:
+            browser.close()
+
+
 @pytest.mark.kafka
+@pytest.mark.browser
 def test_up_streams_the_real_export_and_stops_on_sigint(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OURASTREAM_")}
     dashboard_port = free_port()
@@ -79,6 +104,7 @@ def test_up_streams_the_real_export_and_stops_on_sigint(tmp_path: Path) -> None:
             time.sleep(0.5)
         assert up.poll() is None, up.stdout.read()
         assert newest_day(dashboard_port) == NEWEST_DAY
+        assert screenshot_newest_window(dashboard_port) == 15
         started |= children_of(up.pid)
 
         up.send_signal(signal.SIGINT)
