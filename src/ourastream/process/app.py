@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import orjson
 from quixstreams import Application, State, message_context
 from quixstreams.kafka.configuration import ConnectionConfig
 from quixstreams.models import Topic
@@ -41,6 +42,17 @@ STATE_WRITE_BUFFER_BYTES = 8 * 1024 * 1024
 # holds its partitions until its session times out; 10 s instead of Kafka's
 # 45 s lets a restart or the other instances take over sooner.
 CONSUMER_CONFIG = {"session.timeout.ms": 10_000, "heartbeat.interval.ms": 2_000}
+# Fewer, larger produce requests: librdkafka's 5 ms linger sends a request per
+# few hundred messages, and on a small machine the broker's work per request
+# costs the processor CPU. Delivery is still confirmed before each checkpoint
+# commits, so the guarantees are unchanged; a day reaches its topic up to
+# 100 ms later.
+PRODUCER_CONFIG = {"linger.ms": 100, "batch.size": 1_000_000}
+# Ledgers kept decoded between a person's records. Each is checked against the
+# bytes in the state store before use, so the store stays the truth (after a
+# rebalance, a recovery or an aborted checkpoint the bytes differ and the
+# ledger is decoded again); the bound only limits memory.
+LEDGER_CACHE_PEOPLE = 20_000
 
 
 class Output(NamedTuple):
@@ -91,6 +103,7 @@ class Processor:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.tally = Tally()
+        self._ledgers: dict[bytes, tuple[bytes, dict]] = {}
         self.app = self._application()
         self.raw = self._topic(settings.topic_raw)
         self.daily = self._topic(settings.topic_daily)
@@ -147,13 +160,31 @@ class Processor:
         except RecordError as exc:
             return [self._dead_letter(value, key, str(exc), origin)]
 
-        ledger = Ledger(state.get(LEDGER), self.settings)
+        ledger = Ledger(self._ledger_entries(key, state), self.settings)
         change = ledger.apply(record)
         if change.daily is None:
             self.tally.copies_ignored += 1
             return []
-        state.set(LEDGER, ledger.entries)
+        self._store_ledger(key, ledger.entries, state)
         return self._outputs(record.key.encode(), change, origin)
+
+    def _ledger_entries(self, key: bytes, state: State) -> dict | None:
+        """The person's ledger as stored: the decoded copy kept from the last
+        record when the store still holds exactly the bytes it came from."""
+        stored = state.get_bytes(LEDGER)
+        if stored is None:
+            return None
+        cached = self._ledgers.get(key)
+        if cached is not None and cached[0] == stored:
+            return cached[1]
+        return orjson.loads(stored)
+
+    def _store_ledger(self, key: bytes, entries: dict, state: State) -> None:
+        stored = orjson.dumps(entries)
+        state.set_bytes(LEDGER, stored)
+        if key not in self._ledgers and len(self._ledgers) >= LEDGER_CACHE_PEOPLE:
+            del self._ledgers[next(iter(self._ledgers))]
+        self._ledgers[key] = (stored, entries)
 
     def _outputs(
         self, day_key: bytes, change: Change, origin: list[tuple[str, bytes]]
@@ -220,6 +251,7 @@ class Processor:
                 write_buffer_size=STATE_WRITE_BUFFER_BYTES,
             ),
             consumer_extra_config=CONSUMER_CONFIG,
+            producer_extra_config=PRODUCER_CONFIG,
             loglevel=None,
         )
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -114,8 +115,7 @@ class Ledger:
 
     def _cutoff(self, newest: str) -> str:
         """The oldest day still within the revision horizon."""
-        horizon = timedelta(days=self._settings.revision_horizon_days)
-        return (date.fromisoformat(newest) - horizon).isoformat()
+        return _days_before(newest, self._settings.revision_horizon_days)
 
     def _baseline_before(self, day: str) -> float | None:
         wanted = self._settings.baseline_days
@@ -149,6 +149,13 @@ def fingerprint(body: bytes) -> int:
     revisions of one day colliding (one chance in four billion) would make the
     later one count as an identical copy; a small state is worth that risk."""
     return zlib.crc32(body)
+
+
+@lru_cache(maxsize=4096)
+def _days_before(day: str, days: int) -> str:
+    """The ISO day ``days`` before ``day``; memoized, since the people of one
+    stream share a handful of newest days at any time."""
+    return (date.fromisoformat(day) - timedelta(days=days)).isoformat()
 
 
 def _baseline_calories(record: DailyRecord) -> float | None:
