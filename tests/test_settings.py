@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from ourastream.errors import SettingsError
-from ourastream.settings import Settings, env_name, load_settings
+from ourastream.settings import Settings, env_name, load_settings, unknown_env_names
 
 
 def test_defaults(clean_env: Path) -> None:
@@ -115,3 +115,25 @@ def test_topics_follow_a_copy(clean_env: Path) -> None:
     copy = settings.model_copy(update={"topic_raw": "other.raw"})
 
     assert copy.topics["raw"] == "other.raw"
+
+
+def test_misspelled_names_are_found(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (clean_env / ".env").write_text("OURASTREAM_BROKR_PORT=1\nOURASTREAM_PERSON=ada\n")
+    monkeypatch.setenv("OURASTREAM_DASHBORD_PORT", "1")
+    monkeypatch.setenv("OURASTREAM_KAFKA_HOME", "/opt/kafka")
+
+    assert unknown_env_names() == {
+        "OURASTREAM_BROKR_PORT": "OURASTREAM_BROKER_PORT",
+        "OURASTREAM_DASHBORD_PORT": "OURASTREAM_DASHBOARD_PORT",
+    }
+
+
+def test_a_bad_value_in_dotenv_says_so(clean_env: Path) -> None:
+    (clean_env / ".env").write_text("OURASTREAM_BROKER_PORT=abc\n")
+
+    with pytest.raises(
+        SettingsError, match=r"OURASTREAM_BROKER_PORT='abc' \(in \.env\)"
+    ):
+        load_settings()

@@ -12,7 +12,7 @@ import click
 
 from ourastream import __version__
 from ourastream.errors import OurastreamError
-from ourastream.settings import Settings, load_settings
+from ourastream.settings import Settings, load_settings, unknown_env_names
 
 log = logging.getLogger("ourastream")
 
@@ -42,8 +42,15 @@ def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
         level = "WARNING" if root.obj.get("quiet") else settings.log_level
         configure_logging(level)
         log.info("ourastream %s, settings: %s", __version__, _compact(settings))
+        _warn_unknown_names()
         root.obj["settings"] = settings
     return root.obj["settings"]
+
+
+def _warn_unknown_names() -> None:
+    for name, close in unknown_env_names().items():
+        hint = f"; did you mean {close}?" if close else ""
+        log.warning("%s is not an ourastream setting and is ignored%s", name, hint)
 
 
 def _compact(settings: Settings) -> str:

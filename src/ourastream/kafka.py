@@ -82,6 +82,15 @@ def check_reachable(settings: Settings, timeout_s: float = 5.0) -> int:
     return len(metadata.brokers)
 
 
+def answers(settings: Settings, timeout_s: float = 2.0) -> bool:
+    """True when a Kafka broker answers at the bootstrap address."""
+    try:
+        check_reachable(settings, timeout_s)
+    except UnreachableError:
+        return False
+    return True
+
+
 def topic_specs(settings: Settings) -> dict[str, dict[str, str]]:
     """Each pipeline topic's name and the configuration it is created with."""
     specs = {}

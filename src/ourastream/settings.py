@@ -6,9 +6,12 @@ Every environment variable ourastream reads is named here and nowhere else.
 
 from __future__ import annotations
 
+import difflib
+import os
 from pathlib import Path
 from typing import Any, Literal
 
+from dotenv import dotenv_values
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -200,6 +203,26 @@ def env_name(field: str) -> str:
     return ENV_PREFIX + field.upper()
 
 
+def known_env_names() -> set[str]:
+    """Every environment variable ourastream reads."""
+    return {env_name(field) for field in Settings.model_fields} | {
+        ENV_PREFIX + "KAFKA_HOME"
+    }
+
+
+def unknown_env_names(dotenv: Path = Path(".env")) -> dict[str, str | None]:
+    """``OURASTREAM_*`` names in the environment or ``.env`` that no setting
+    has, each with the closest known name (a likely misspelling) or None."""
+    names = {n for n in os.environ if n.startswith(ENV_PREFIX)}
+    if dotenv.is_file():
+        names |= {n for n in dotenv_values(dotenv) if n.startswith(ENV_PREFIX)}
+    known = known_env_names()
+    return {
+        name: next(iter(difflib.get_close_matches(name, known, n=1)), None)
+        for name in sorted(names - known)
+    }
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Read the settings, turning a bad value into one readable line.
 
@@ -215,7 +238,13 @@ def load_settings(**overrides: Any) -> Settings:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "?"
         value = error.get("input")
+        name = env_name(field)
+        where = "" if name in os.environ or not _in_dotenv(name) else " (in .env)"
         raise SettingsError(
-            f"{env_name(field)}={value!r} is not valid: {error['msg']}. "
-            f"Fix or unset {env_name(field)}."
+            f"{name}={value!r}{where} is not valid: {error['msg']}. "
+            f"Fix or unset {name}."
         ) from exc
+
+
+def _in_dotenv(name: str, dotenv: Path = Path(".env")) -> bool:
+    return dotenv.is_file() and name in dotenv_values(dotenv)

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 PART_STOP_GRACE_S = 20.0
 DASHBOARD_READY_S = 60.0
 SAMPLE_PEOPLE = 3
-SAMPLE_DAYS = 120
+SAMPLE_DAYS = 365
 SAMPLE_SEED = 7
 
 
@@ -130,11 +130,13 @@ class Pipeline:
 
     def _dashboard_args(self) -> list[str]:
         # The sample's people have names of their own; show the first of them.
-        return [] if self.inputs else ["--person", person_name(0)]
+        person = self.settings.person if self.inputs else person_name(0)
+        return ["--person", person]
 
     def _produce_args(self) -> list[str]:
         inputs = [str(p) for p in self.inputs] or [str(self._sample_file())]
-        return [*inputs, "--speed", str(self.speed), "--quiet"]
+        person = ["--person", self.settings.person]
+        return [*inputs, *person, "--speed", str(self.speed), "--quiet"]
 
     def _sample_file(self) -> Path:
         """The built-in sample: a few people over some months, made once."""
@@ -215,10 +217,19 @@ class Pipeline:
     show_default=True,
     help="Days of data replayed per second.",
 )
+@click.option(
+    "--person",
+    help="Whose export --input is (records without a 'person' field). "
+    "[default: OURASTREAM_PERSON]",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the dashboard.")
 @click.pass_context
 def up(
-    ctx: click.Context, inputs: tuple[Path, ...], speed: float, open_browser: bool
+    ctx: click.Context,
+    inputs: tuple[Path, ...],
+    speed: float,
+    person: str | None,
+    open_browser: bool,
 ) -> None:
     """Run the whole pipeline: broker, processor, dashboard and producer.
 
@@ -230,7 +241,7 @@ def up(
     if it is not running, and stopped again on the way out). Press Ctrl-C
     once to stop everything in order; twice to stop at once.
     """
-    settings = settings_from(ctx)
+    settings = settings_from(ctx, person=person)
     pipeline = Pipeline(settings, list(inputs), speed)
     stopping = _install_signal_handlers(pipeline)
     try:
@@ -248,7 +259,8 @@ def up(
     except BaseException:
         pipeline.kill()
         raise
-    click.echo("Stopping: producer, processor, dashboard...", err=True)
+    parts = "producer, processor, dashboard" + (", broker" if pipeline.broker else "")
+    click.echo(f"Stopping: {parts}...", err=True)
     pipeline.stop()
     click.echo("Stopped.", err=True)
 

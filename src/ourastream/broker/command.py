@@ -86,6 +86,11 @@ def status(ctx: click.Context) -> None:
     click.echo(f"kafka version  {state.kafka_version}")
     click.echo(f"data directory {state.data_dir}")
     if not state.running:
+        if kafka.answers(settings):
+            click.echo(
+                f"note           a Kafka broker answers at {state.address}, but not "
+                f"one started from {state.data_dir} (another OURASTREAM_DATA_DIR?)"
+            )
         ctx.exit(1)
 
 

@@ -59,6 +59,10 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description="The rolling window of daily activity, live from Kafka.",
         lifespan=lifespan,
+        # FastAPI's interactive docs load their scripts from a CDN; the
+        # dashboard works offline, so it serves only /openapi.json.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.feed, app.state.hub, app.state.settings = feed, hub, settings
     app.add_exception_handler(RequestValidationError, _bad_parameters)
