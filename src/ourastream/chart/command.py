@@ -65,8 +65,8 @@ def chart(
 
 def _write(settings: Settings, person: str, end: date | None, out: Path) -> None:
     from ourastream.chart.figure import new_figure
-    from ourastream.dashboard.reader import read_views
     from ourastream.dashboard.view import window_view
+    from ourastream.reader import read_views
 
     views = read_views(settings)
     if person not in views.people():

@@ -12,9 +12,9 @@ import sys
 from datetime import date
 
 from ourastream.chart.figure import WindowChart
-from ourastream.dashboard.reader import TopicReader
 from ourastream.dashboard.view import window_view
 from ourastream.errors import SettingsError
+from ourastream.reader import TopicReader
 from ourastream.settings import Settings
 from ourastream.window import Views
 

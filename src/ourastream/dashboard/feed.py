@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any
 
 from ourastream.dashboard.hub import Hub
-from ourastream.dashboard.reader import Change, Probe, TopicReader
 from ourastream.dashboard.view import slot_view, window_view
 from ourastream.errors import OurastreamError
+from ourastream.reader import Change, Probe, TopicReader
 from ourastream.settings import Settings
 from ourastream.window import Views
 

@@ -103,18 +103,19 @@ def window(
     Reads the daily and anomalies topics to their end. A day with no record
     is printed as a gap (nulls, never zeros).
     """
-    from ourastream.process.views import read_views
+    from ourastream.reader import read_views
 
     settings = settings_from(ctx)
     person = person or settings.person
-    views = read_views(settings, person)
+    views = read_views(settings)
     slots = views.person(person).window(
         end.date() if end else None, days or settings.window_days
     )
     if not slots:
+        known = ", ".join(views.people()) or "nobody yet"
         raise OurastreamError(
-            f"No days of {person!r} in {settings.topic_daily}. Check --person, "
-            "or run `ourastream produce` and `ourastream process` first."
+            f"No days of {person!r} in {settings.topic_daily} (it holds: {known}). "
+            "Check --person, or run `ourastream produce` and `ourastream process`."
         )
     click.echo(RENDERERS[output_format](slots), nl=False)
 

@@ -1,6 +1,7 @@
 """Reading the daily and anomalies topics into a ``Views``: every partition
-from its first offset, with no consumer group offsets, so a restarted
-dashboard or chart rebuilds the same view from the compacted topics.
+from its first offset, with no consumer group offsets, so the ``window``
+command, the chart and a restarted dashboard all rebuild the same view from
+the compacted topics.
 """
 
 from __future__ import annotations
