@@ -88,7 +88,7 @@ class WindowChart:
             self.gaps.append(self._day_box(i, transform, "none", 1.0, ":"))
             note = self.axes.text(
                 i, 0.03, "", transform=transform, rotation=90, ha="center",
-                va="bottom", fontsize=9, color=MUTED, visible=False,
+                va="bottom", fontsize=9, color=MUTED, visible=False, clip_on=False,
             )  # fmt: skip
             self.notes.append(note)
 
@@ -174,8 +174,11 @@ class WindowChart:
         note = self.notes[i]
         note.set_visible(missing or slot["worn"] is False)
         note.set_text("no data" if missing else "not worn")
-        note.set_y(0.03 if missing else 0.97)
-        note.set_va("bottom" if missing else "top")
+        # "no data" stands upright in its empty slot; "not worn" sits above
+        # the plot, where the day's own bar cannot hide it.
+        note.set_rotation(90 if missing else 0)
+        note.set_y(0.03 if missing else 1.01)
+        note.set_va("bottom")
 
     def _draw_minutes(self, slots: list[dict[str, Any]]) -> None:
         minutes = [
