@@ -135,9 +135,6 @@ class Settings(BaseSettings):
     max_day_minutes: float = Field(
         1560, gt=0, description="durations of one day summing over this: impossible"
     )
-    revision_horizon_days: int = Field(
-        60, ge=1, description="how far behind a person's newest day revisions count"
-    )
 
     # Views
     window_days: int = Field(15, ge=1, description="days in the rolling window")

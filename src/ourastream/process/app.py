@@ -13,7 +13,7 @@ that checkpoint and ends with the same latest value for every key.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import orjson
@@ -27,15 +27,19 @@ from ourastream import kafka
 from ourastream.deadletter import DeadLetter
 from ourastream.errors import RecordError
 from ourastream.model import parse_record
-from ourastream.process.ledger import Change, Ledger
+from ourastream.process.ledger import Change, Entry, Ledger, Recent
 from ourastream.settings import Settings
 
 log = logging.getLogger(__name__)
 
-LEDGER = "ledger"
-# Bounded RocksDB memory: the state is one small value per person, so a small
-# block cache and write buffer hold it; Quix's defaults (1 GiB cache, 64 MiB
-# buffers) would let resident memory creep up for no gain.
+# The person's state: one small value with their newest day and the calories
+# of their last worn days, and one entry per day ever seen under DAY_PREFIX.
+RECENT = b"recent"
+DAY_PREFIX = b"day/"
+# Bounded RocksDB memory: reads are mostly of the recent values, so a small
+# block cache and write buffer hold them while the day entries stay on disk;
+# Quix's defaults (1 GiB cache, 64 MiB buffers) would let resident memory creep
+# up for no gain.
 STATE_BLOCK_CACHE_BYTES = 32 * 1024 * 1024
 STATE_WRITE_BUFFER_BYTES = 8 * 1024 * 1024
 # An instance that dies without leaving the group (kill -9, a lost machine)
@@ -48,11 +52,11 @@ CONSUMER_CONFIG = {"session.timeout.ms": 10_000, "heartbeat.interval.ms": 2_000}
 # commits, so the guarantees are unchanged; a day reaches its topic up to
 # 100 ms later.
 PRODUCER_CONFIG = {"linger.ms": 100, "batch.size": 1_000_000}
-# Ledgers kept decoded between a person's records. Each is checked against the
-# bytes in the state store before use, so the store stays the truth (after a
-# rebalance, a recovery or an aborted checkpoint the bytes differ and the
-# ledger is decoded again); the bound only limits memory.
-LEDGER_CACHE_PEOPLE = 20_000
+# People whose ``Recent`` is kept decoded between their records. Each is checked
+# against the bytes in the state store before use, so the store stays the truth
+# (after a rebalance, a recovery or an aborted checkpoint the bytes differ and
+# it is decoded again); the bound only limits memory.
+RECENT_CACHE_PEOPLE = 20_000
 
 
 class Output(NamedTuple):
@@ -80,8 +84,6 @@ class Tally:
     copies_ignored: int = 0
     anomalies_written: int = 0
     dead_letters: int = 0
-    beyond_horizon: int = 0
-    warned: set[str] = field(default_factory=set)
 
     def summary(self) -> str:
         return (
@@ -103,7 +105,7 @@ class Processor:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.tally = Tally()
-        self._ledgers: dict[bytes, tuple[bytes, dict]] = {}
+        self._recent: dict[bytes, tuple[bytes, Recent]] = {}
         self.app = self._application()
         self.raw = self._topic(settings.topic_raw)
         self.daily = self._topic(settings.topic_daily)
@@ -160,37 +162,35 @@ class Processor:
         except RecordError as exc:
             return [self._dead_letter(value, key, str(exc), origin)]
 
-        ledger = Ledger(self._ledger_entries(key, state), self.settings)
+        ledger = Ledger(self._recent_of(key, state), StateDays(state), self.settings)
         change = ledger.apply(record)
         if change.daily is None:
             self.tally.copies_ignored += 1
             return []
-        self._store_ledger(key, ledger.entries, state)
+        self._store_recent(key, ledger.recent, state)
         return self._outputs(record.key.encode(), change, origin)
 
-    def _ledger_entries(self, key: bytes, state: State) -> dict | None:
-        """The person's ledger as stored: the decoded copy kept from the last
-        record when the store still holds exactly the bytes it came from."""
-        stored = state.get_bytes(LEDGER)
+    def _recent_of(self, key: bytes, state: State) -> Recent | None:
+        """The person's ``Recent`` as stored: the decoded copy kept from the
+        last record when the store still holds exactly the bytes it came from."""
+        stored = state.get_bytes(RECENT)
         if stored is None:
             return None
-        cached = self._ledgers.get(key)
+        cached = self._recent.get(key)
         if cached is not None and cached[0] == stored:
             return cached[1]
-        return orjson.loads(stored)
+        return Recent.from_json(stored)
 
-    def _store_ledger(self, key: bytes, entries: dict, state: State) -> None:
-        stored = orjson.dumps(entries)
-        state.set_bytes(LEDGER, stored)
-        if key not in self._ledgers and len(self._ledgers) >= LEDGER_CACHE_PEOPLE:
-            del self._ledgers[next(iter(self._ledgers))]
-        self._ledgers[key] = (stored, entries)
+    def _store_recent(self, key: bytes, recent: Recent, state: State) -> None:
+        stored = recent.to_json()
+        state.set_bytes(RECENT, stored)
+        if key not in self._recent and len(self._recent) >= RECENT_CACHE_PEOPLE:
+            del self._recent[next(iter(self._recent))]
+        self._recent[key] = (stored, recent)
 
     def _outputs(
         self, day_key: bytes, change: Change, origin: list[tuple[str, bytes]]
     ) -> list[Output]:
-        if change.beyond_horizon:
-            self._warn_beyond_horizon(day_key)
         self.tally.days_written += 1
         outputs = [Output(self.daily, day_key, change.daily, origin)]
         if change.anomalies is not None:
@@ -220,21 +220,6 @@ class Processor:
         )
         log.debug("dead letter at %s: %s", letter.position, reason)
         return Output(self.deadletter, key or b"", letter.value(), letter.headers())
-
-    def _warn_beyond_horizon(self, day_key: bytes) -> None:
-        self.tally.beyond_horizon += 1
-        if "horizon" in self.tally.warned:
-            log.debug("%s is beyond the revision horizon", day_key.decode())
-            return
-        self.tally.warned.add("horizon")
-        log.warning(
-            "%s is more than %d days older than its person's newest day: written "
-            "to the daily topic again, but not deduplicated nor judged again (its "
-            "anomalies stay as they were). Raise OURASTREAM_REVISION_HORIZON_DAYS "
-            "to judge older revisions.",
-            day_key.decode(),
-            self.settings.revision_horizon_days,
-        )
 
     def _application(self) -> Application:
         settings = self.settings
@@ -272,6 +257,20 @@ class Processor:
             lambda output, _key, _ts, _headers: output.topic,
             key=lambda output: output.key,
         )
+
+
+class StateDays:
+    """A person's day entries in the state store, one key per day."""
+
+    def __init__(self, state: State):
+        self._state = state
+
+    def entry(self, day: str) -> Entry | None:
+        stored = self._state.get_bytes(DAY_PREFIX + day.encode())
+        return orjson.loads(stored) if stored is not None else None
+
+    def keep(self, day: str, entry: Entry) -> None:
+        self._state.set_bytes(DAY_PREFIX + day.encode(), orjson.dumps(entry))
 
 
 def _person(key: bytes | None) -> str:

@@ -1,14 +1,13 @@
-"""What the processor remembers of one person: for each recent day, a
-fingerprint of its newest revision, its calories when worn, and a fingerprint
-of the anomalies last written for it. Pure code, kept as plain JSON values so
-that it lives in Quix Streams' state store (and its changelog) as one value
-per person.
+"""What the processor remembers of one person, and how a revision of a day is
+judged against it. Pure code: the person's values in Quix Streams' state store
+are reached through a small ``DayStore``.
 
-The ledger stays bounded however long the stream: it keeps the days within
-``revision_horizon_days`` of the person's newest day, plus the last
-``baseline_days`` worn days before them (what the oldest of those days needs
-for its baseline). A revision of a day older than that is still written to the
-daily topic, but is not judged again.
+Every day the person ever had keeps an entry of its own (the fingerprint of
+its newest revision, its calories when worn, the fingerprint of the anomalies
+last written for it), so an identical copy of any day, however old, changes
+nothing. Beside them, one small value, ``Recent``, holds the newest day and
+the calories of the last worn days: what a new day's baseline needs. Both stay
+on disk in RocksDB, so memory does not grow with the stream.
 
 Only the revised day is judged again; the days after it keep the judgment
 they got with the baseline they saw.
@@ -17,10 +16,10 @@ they got with the baseline they saw.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -28,13 +27,49 @@ from ourastream.model import Anomaly, DailyRecord, DayAnomalies
 from ourastream.rules import baseline, judge
 from ourastream.settings import Settings
 
-# An entry is [revision fingerprint, total kcal when worn else None], followed
-# by the fingerprint of the anomalies last written when there are any. Entries
-# are kept in day order, so the baseline is read from the end without sorting.
+# A day's entry: [revision fingerprint, total kcal when worn else None,
+# fingerprint of the anomalies last written (0: none)].
 Entry = list[Any]
 NO_ANOMALIES = 0
-# Prune a little past the bound, not on every new day: sorting is the cost.
-PRUNE_SLACK_DAYS = 8
+# Worn days kept in ``Recent`` beyond the baseline's own, so that a revision of
+# one of the last days still finds its baseline there; trimmed in steps, not on
+# every new day.
+RECENT_SLACK_DAYS = 8
+
+
+class DayStore(Protocol):
+    """Where each day's entry lives: the person's state in the processor."""
+
+    def entry(self, day: str) -> Entry | None: ...
+
+    def keep(self, day: str, entry: Entry) -> None: ...
+
+
+@dataclass
+class Recent:
+    """The person's newest day and the calories of their last worn days.
+
+    Attributes:
+        first: the person's oldest day, where a search for earlier days stops.
+        newest: the person's newest day.
+        worn: ``[day, kcal]`` of every worn day later than ``after``, in day
+            order.
+        after: the day before which ``worn`` is incomplete (None: ``worn``
+            holds every worn day the person ever had).
+    """
+
+    first: str
+    newest: str
+    worn: list[list[Any]] = field(default_factory=list)
+    after: str | None = None
+
+    def to_json(self) -> bytes:
+        return orjson.dumps([self.first, self.newest, self.worn, self.after])
+
+    @classmethod
+    def from_json(cls, stored: bytes) -> Recent:
+        first, newest, worn, after = orjson.loads(stored)
+        return cls(first, newest, worn, after)
 
 
 @dataclass(frozen=True)
@@ -45,29 +80,28 @@ class Change:
         daily: the normalized day to write, or None for an identical copy.
         anomalies: the day's anomalies to write (an empty list withdraws
             earlier ones), or None when they stay as they are.
-        beyond_horizon: the day is older than the revision horizon, so it was
-            written without being deduplicated or judged again.
     """
 
     daily: bytes | None = None
     anomalies: bytes | None = None
-    beyond_horizon: bool = False
 
 
 UNCHANGED = Change()
 
 
 class Ledger:
-    """One person's recent days, as the processor remembers them.
+    """One person's days, as the processor remembers them.
 
     Args:
-        entries: the ledger as stored (day ISO string to entry), or None for
-            a person seen for the first time. It is updated in place.
-        settings: thresholds, baseline size and revision horizon.
+        recent: the person's ``Recent`` as stored, or None for a person seen
+            for the first time. It is updated in place (see ``recent``).
+        days: the person's day entries.
+        settings: thresholds and baseline size.
     """
 
-    def __init__(self, entries: dict[str, Entry] | None, settings: Settings):
-        self.entries: dict[str, Entry] = entries if entries is not None else {}
+    def __init__(self, recent: Recent | None, days: DayStore, settings: Settings):
+        self.recent = recent
+        self._days = days
         self._settings = settings
 
     def apply(self, record: DailyRecord) -> Change:
@@ -82,22 +116,16 @@ class Ledger:
         day = record.day.isoformat()
         body = record.to_json()
         revision = fingerprint(body)
-        entry = self.entries.get(day)
+        entry = self._known(day)
         if entry is not None and entry[0] == revision:
             return UNCHANGED
 
-        kcal = _baseline_calories(record)
-        newest = max(day, next(reversed(self.entries), day))
-        if day < self._cutoff(newest):
-            if entry is not None:
-                entry[0], entry[1] = revision, kcal
-            return Change(daily=body, beyond_horizon=True)
-
+        kcal = record.total_calories if record.worn else None
         anomalies = judge(record, self._baseline_before(day), self._settings)
-        written = entry[2] if entry is not None and len(entry) > 2 else NO_ANOMALIES
         current = _anomalies_fingerprint(anomalies)
-        self._store(day, [revision, kcal, current] if current else [revision, kcal])
-        self._prune(newest)
+        self._days.keep(day, [revision, kcal, current])
+        self._remember(day, kcal)
+        written = entry[2] if entry is not None else NO_ANOMALIES
         if current == written:
             return Change(daily=body)
         day_anomalies = DayAnomalies(
@@ -105,43 +133,78 @@ class Ledger:
         )
         return Change(daily=body, anomalies=day_anomalies.to_json())
 
-    def _store(self, day: str, entry: Entry) -> None:
-        """Keep the entries in day order: a new newest day goes at the end;
-        a day that arrives late (rare) puts them in order again."""
-        late = day not in self.entries and day < next(reversed(self.entries), day)
-        self.entries[day] = entry
-        if late:
-            self.entries = dict(sorted(self.entries.items()))
-
-    def _cutoff(self, newest: str) -> str:
-        """The oldest day still within the revision horizon."""
-        return _days_before(newest, self._settings.revision_horizon_days)
+    def _known(self, day: str) -> Entry | None:
+        """The day's entry; a day after the newest is new without a look-up."""
+        if self.recent is None or day > self.recent.newest:
+            return None
+        return self._days.entry(day)
 
     def _baseline_before(self, day: str) -> float | None:
         wanted = self._settings.baseline_days
-        calories = []
-        for earlier in reversed(self.entries):
-            kcal = self.entries[earlier][1]
-            if earlier < day and kcal is not None:
-                calories.append(kcal)
-                if len(calories) == wanted:
-                    break
-        calories.reverse()
-        return baseline(calories, self._settings)
+        recent = self.recent
+        if recent is None:
+            return None
+        calories = [kcal for earlier, kcal in recent.worn if earlier < day]
+        if len(calories) < wanted and recent.after is not None:
+            calories = self._earlier_calories(day, wanted)
+        return baseline(calories[-wanted:], self._settings)
 
-    def _prune(self, newest: str) -> None:
-        """Forget days the ledger no longer needs, keeping it bounded."""
-        settings = self._settings
-        bound = settings.revision_horizon_days + 1 + settings.baseline_days
-        if len(self.entries) <= bound + PRUNE_SLACK_DAYS:
+    def _earlier_calories(self, day: str, wanted: int) -> list[float]:
+        """The calories of the last ``wanted`` worn days before ``day``, read
+        day by day from the entries: only for a revision of an old day."""
+        calories: list[float] = []
+        earlier = _day_before(day)
+        while earlier >= self.recent.first and len(calories) < wanted:
+            entry = self._days.entry(earlier)
+            if entry is not None and entry[1] is not None:
+                calories.append(entry[1])
+            earlier = _day_before(earlier)
+        calories.reverse()
+        return calories
+
+    def _remember(self, day: str, kcal: float | None) -> None:
+        recent = self.recent
+        if recent is None:
+            worn = [[day, kcal]] if kcal is not None else []
+            self.recent = Recent(first=day, newest=day, worn=worn)
             return
-        cutoff = self._cutoff(newest)
-        older = [d for d in self.entries if d < cutoff]
-        worn = [d for d in older if self.entries[d][1] is not None]
-        keep = set(worn[-settings.baseline_days :])
-        for day in older:
-            if day not in keep:
-                del self.entries[day]
+        recent.first = min(recent.first, day)
+        if recent.after is not None and day <= recent.after:
+            return  # older than what ``worn`` holds: the entry alone says it
+        if day > recent.newest:
+            recent.newest = day
+            if kcal is not None:
+                recent.worn.append([day, kcal])
+            self._trim()
+            return
+        worn = [pair for pair in recent.worn if pair[0] != day]
+        if kcal is not None:
+            worn.append([day, kcal])
+            worn.sort()
+        recent.worn = worn
+
+    def _trim(self) -> None:
+        """Keep ``worn`` bounded: drop its oldest days, past the baseline."""
+        recent = self.recent
+        keep = self._settings.baseline_days + RECENT_SLACK_DAYS
+        if len(recent.worn) <= keep + RECENT_SLACK_DAYS:
+            return
+        dropped = recent.worn[: len(recent.worn) - keep]
+        recent.after = dropped[-1][0]
+        del recent.worn[: len(dropped)]
+
+
+class MemoryDays:
+    """Day entries held in a dict: for tests and tools, not for the stream."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Entry] = {}
+
+    def entry(self, day: str) -> Entry | None:
+        return self.entries.get(day)
+
+    def keep(self, day: str, entry: Entry) -> None:
+        self.entries[day] = entry
 
 
 def fingerprint(body: bytes) -> int:
@@ -152,15 +215,10 @@ def fingerprint(body: bytes) -> int:
 
 
 @lru_cache(maxsize=4096)
-def _days_before(day: str, days: int) -> str:
-    """The ISO day ``days`` before ``day``; memoized, since the people of one
-    stream share a handful of newest days at any time."""
-    return (date.fromisoformat(day) - timedelta(days=days)).isoformat()
-
-
-def _baseline_calories(record: DailyRecord) -> float | None:
-    """The day's calories as a baseline value: None when not worn or unknown."""
-    return record.total_calories if record.worn else None
+def _day_before(day: str) -> str:
+    """The ISO day before ``day``; memoized, since revisions of old days
+    search the same stretch of days."""
+    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
 
 
 def _anomalies_fingerprint(anomalies: list[Anomaly]) -> int:
