@@ -4,6 +4,7 @@ traceback."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from ourastream.cli import main
-from ourastream.settings import Settings, env_name
+from ourastream.settings import Settings, env_name, known_env_names
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -70,5 +71,7 @@ def test_readme_lists_every_setting() -> None:
     text = README.read_text()
 
     missing = [env_name(n) for n in Settings.model_fields if env_name(n) not in text]
+    named = set(re.findall(r"OURASTREAM_[A-Z_]+[A-Z]", text))
 
     assert missing == []
+    assert named - known_env_names() == set(), "the README names no setting we lack"
