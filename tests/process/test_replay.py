@@ -25,7 +25,8 @@ def test_the_real_export_sent_twice_is_written_once(settings, feed, read_topic) 
     feed(REAL_EXPORT)
     second = process_here(settings)
 
-    written = Counter(m.key for m in read_topic(settings.topic_daily))
+    daily = read_topic(settings.topic_daily)
+    written = Counter(m.key for m in daily)
     assert (first.days_written, first.copies_ignored) == (226, 2)
     assert len(written) == 225
     assert {key: n for key, n in written.items() if n > 1} == {REVISED_DAY: 4}
@@ -37,3 +38,5 @@ def test_the_real_export_sent_twice_is_written_once(settings, feed, read_topic) 
     anomalies = Counter(m.key for m in read_topic(settings.topic_anomalies))
     assert {key for key, n in anomalies.items() if n > 1} <= {REVISED_DAY}
     assert second.anomalies_written == anomalies[REVISED_DAY] // 2
+    assert {m.headers["source"] for m in daily} == {REAL_EXPORT.name.encode()}
+    assert all(m.headers["position"].startswith(b"line ") for m in daily)

@@ -3,11 +3,13 @@ the newest revision of each day, its anomalies and the dead letters out.
 
 Each raw message (key: person) is parsed into a normalized day, checked
 against the person's ledger in the state store, and turned into zero to two
-outputs routed to their topics in one pass: the day (when it changed), its
-anomalies (when they changed) or a dead letter. The state store's changelog
-and the committed offsets move together at each checkpoint, so a restart,
-even after ``kill -9``, replays from the last checkpoint with the state of
-that checkpoint and ends with the same latest value for every key.
+messages written to their topics: the day (when it changed), its anomalies
+(when they changed) or a dead letter. They go through the application's own
+producer, the one each checkpoint flushes (and, with exactly-once, the one
+whose transaction it commits), so the outputs, the state store's changelog
+and the committed offsets move together: a restart, even after ``kill -9``,
+replays from the last checkpoint with the state of that checkpoint and ends
+with the same latest value for every key.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import orjson
 from quixstreams import Application, State, message_context
 from quixstreams.kafka.configuration import ConnectionConfig
 from quixstreams.models import Topic
-from quixstreams.models.serializers import Serializer
 from quixstreams.state.rocksdb import RocksDBOptions
 
 from ourastream import kafka
@@ -66,13 +67,6 @@ class Output(NamedTuple):
     key: bytes
     value: bytes
     headers: list[tuple[str, bytes]]
-
-
-class OutputSerializer(Serializer):
-    """Serializes an ``Output`` as its already encoded value bytes."""
-
-    def __call__(self, value: Output, ctx: Any) -> bytes:
-        return value.value
 
 
 @dataclass
@@ -141,19 +135,31 @@ class Processor:
         self.app.stop()
 
     def on_raw(
-        self, value: bytes, key: bytes | None, _ts: int, headers: Any, state: State
-    ) -> list[Output]:
-        """Turn one raw message into the messages to write.
+        self, value: bytes, key: bytes | None, ts: int, headers: Any, state: State
+    ) -> None:
+        """Judge one raw message and write what it changes.
 
         Args:
             value: the record's bytes as received.
             key: the person (raw topic key).
+            ts: the raw message's timestamp (ms), which the outputs keep.
             headers: the raw message's headers (``source``, ``position``).
             state: this person's state.
-
-        Returns:
-            Zero to two outputs, or one dead letter.
         """
+        for output in self.outputs_of(value, key, headers, state):
+            self._producer.produce(
+                topic=output.topic.name,
+                key=output.key,
+                value=output.value,
+                headers=output.headers,
+                timestamp=ts,
+            )
+
+    def outputs_of(
+        self, value: bytes, key: bytes | None, headers: Any, state: State
+    ) -> list[Output]:
+        """The messages one raw message makes: zero to two outputs, or one
+        dead letter."""
         self.tally.records += 1
         origin = _origin(headers)
         try:
@@ -246,17 +252,16 @@ class Processor:
             key_deserializer="bytes",
             value_deserializer="bytes",
             key_serializer="bytes",
-            value_serializer=OutputSerializer(),
+            value_serializer="bytes",
         )
 
     def _build_dataframe(self) -> None:
+        # Writing from the function, not through expand, set_headers and
+        # to_topic, spares Quix's per-output row machinery (a third of the
+        # processor's time); the producer and its checkpoints are the same.
+        self._producer = self.app._producer  # noqa: SLF001
         sdf = self.app.dataframe(self.raw)
-        sdf = sdf.apply(self.on_raw, stateful=True, expand=True, metadata=True)
-        sdf = sdf.set_headers(lambda output, _key, _ts, _headers: output.headers)
-        sdf.to_topic(
-            lambda output, _key, _ts, _headers: output.topic,
-            key=lambda output: output.key,
-        )
+        sdf.update(self.on_raw, stateful=True, metadata=True)
 
 
 class StateDays:

@@ -1,0 +1,117 @@
+"""The quick reading of plainly valid records gives exactly what pydantic's
+validation gives: the same day, the same bytes in the daily topic, and for a
+refused record the same reason, on the real export, every case and the odd
+values around the edges."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import orjson
+import pytest
+
+from ourastream import model
+from ourastream.errors import RecordError
+from ourastream.model import parse_record
+
+from ..conftest import CASES, REAL_EXPORT
+from .conftest import records_of
+
+ORDINARY = orjson.loads(REAL_EXPORT.read_bytes().splitlines()[5])
+ODD_VALUES = [
+    ("day", "2022-02-30"),
+    ("day", "20220128"),
+    ("day", "2022-01-28T00:00:00"),
+    ("day", "２０２２-01-28"),
+    ("day", 20220128),
+    ("day", None),
+    ("timestamp", "2022-01-28T04:00:00Z"),
+    ("timestamp", "2022-01-28T04:00:00+00:00"),
+    ("timestamp", "2022-01-28T04:00:00.25-05:30"),
+    ("timestamp", "2022-01-28T04:00:00"),
+    ("timestamp", "2022-01-28T25:00:00+01:00"),
+    ("timestamp", "2022-01-28T04:00:00+24:00"),
+    ("timestamp", "2022-01-28 04:00:00+01:00"),
+    ("timestamp", 1643342400),
+    ("timestamp", None),
+    ("total_calories", True),
+    ("total_calories", -1),
+    ("total_calories", -0.0),
+    ("total_calories", math.nan),
+    ("total_calories", math.inf),
+    ("total_calories", "2900"),
+    ("total_calories", 2900.5),
+    ("total_calories", 10**30),
+    ("steps", [1]),
+    ("high_activity_time", 7 * 86_400),
+    ("high_activity_time", 7 * 86_400 + 1),
+    ("high_activity_time", 7 * 86_400 + 0.5),
+    ("non_wear_time", 90_000),
+    ("non_wear_time", 0.0),
+    ("class_5_min", ""),
+    ("class_5_min", "0000111122223333"),
+    ("class_5_min", 1234),
+    ("class_5_min", None),
+]
+
+
+def validated(payload, person: str = "me"):
+    """What parse_record gives through pydantic alone: the record, or the
+    reason it is refused."""
+    original = model._read_plain
+    model._read_plain = lambda *_: None
+    try:
+        return _outcome(payload, person)
+    finally:
+        model._read_plain = original
+
+
+def _outcome(payload, person: str = "me"):
+    try:
+        record = parse_record(payload, person)
+    except RecordError as exc:
+        return "refused", str(exc)
+    return record.__dict__, record.to_json()
+
+
+def case_records() -> list[bytes]:
+    files = [REAL_EXPORT, *sorted(Path(CASES).glob("*.json*"))]
+    return [value for path in files for _, value in records_of(path)]
+
+
+def test_every_record_of_the_export_and_the_cases_reads_the_same() -> None:
+    records = case_records()
+
+    for value in records:
+        assert _outcome(value) == validated(value), value[:120]
+    assert len(records) > 250
+
+
+@pytest.mark.parametrize(("field", "value"), ODD_VALUES)
+def test_odd_values_read_the_same(field, value) -> None:
+    record = {**ORDINARY, field: value}
+
+    assert _outcome(record) == validated(record)
+
+
+@pytest.mark.parametrize("field", ["day", "timestamp", "steps", "class_5_min"])
+def test_a_missing_field_reads_the_same(field) -> None:
+    record = {k: v for k, v in ORDINARY.items() if k != field}
+
+    assert _outcome(record) == validated(record)
+
+
+def test_the_daily_bytes_are_the_model_dump() -> None:
+    record = parse_record(orjson.dumps(ORDINARY), "me")
+
+    assert record.to_json() == orjson.dumps(record.model_dump(mode="json"))
+    assert record == model.DailyRecord(**record.model_dump())
+
+
+def test_the_quick_reading_takes_every_record_of_the_export() -> None:
+    lines = REAL_EXPORT.read_bytes().splitlines()
+
+    quick = [model._read_plain(orjson.loads(line), "me", 0.6) for line in lines]
+
+    assert None not in quick
