@@ -164,6 +164,13 @@ def load_object(payload: bytes) -> dict[str, Any]:
         RecordError: the bytes are too large, not UTF-8, not JSON, or not an
             object.
     """
+    if len(payload) <= MAX_RECORD_BYTES:
+        try:
+            value = orjson.loads(payload)  # checks UTF-8 itself
+        except orjson.JSONDecodeError:
+            value = None  # the checks below give the reason
+        if type(value) is dict:
+            return value
     if len(payload) > MAX_RECORD_BYTES:
         raise RecordError(
             f"record of {len(payload):,} bytes is larger than the "

@@ -74,6 +74,11 @@ def impossible_values(
 ) -> Anomaly | None:
     """A single duration over 24 hours, or durations adding up to far more
     than a day (``max_day_minutes`` leaves room for a 25-hour DST day)."""
+    minutes = [m for m in map(day.__dict__.get, DURATION_FIELDS) if m is not None]
+    if not minutes or (
+        max(minutes) <= MINUTES_PER_DAY and sum(minutes) <= settings.max_day_minutes
+    ):
+        return None  # the usual day, checked without building the values
     durations = {f: getattr(day, f) for f in DURATION_FIELDS}
     known = {f: m for f, m in durations.items() if m is not None}
     longest = max(known, key=known.__getitem__, default=None)

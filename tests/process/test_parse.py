@@ -115,3 +115,51 @@ def test_the_quick_reading_takes_every_record_of_the_export() -> None:
     quick = [model._read_plain(orjson.loads(line), "me", 0.6) for line in lines]
 
     assert None not in quick
+
+
+def reference_load(payload: bytes):
+    """What load_object gave before it tried orjson on the bytes first."""
+    if len(payload) > model.MAX_RECORD_BYTES:
+        return "too large"
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8: byte {exc.start} is {payload[exc.start]:#x}"
+    if not text.strip():
+        return "empty line"
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        hint = " (NaN and Infinity are not JSON)" if "NaN" in text else ""
+        return f"not valid JSON: {str(exc).split(':')[0]}{hint}"
+    if not isinstance(value, dict):
+        return f"not a JSON object but {type(value).__name__}: {text[:40]}"
+    return value
+
+
+ODD_BYTES = [
+    b"",
+    b"  \n",
+    b"\xef\xbb\xbf{}",
+    b'{"day": "\xed\xa0\x80"}',
+    b'{"day": "\xff"}',
+    b'{"day": NaN}',
+    b"[1, 2]",
+    b'"text"',
+    b"{} {}",
+    b'{"a": 1}  ',
+    b'  {"a": 1}',
+    b'{"a": "\\ud800"}',
+    b'{"a": 1e400}',
+    b"{" + b'"a": 1, ' * 10 + b'"b": 2}',
+]
+
+
+@pytest.mark.parametrize("payload", ODD_BYTES + case_records())
+def test_odd_bytes_load_the_same(payload) -> None:
+    try:
+        outcome = model.load_object(payload)
+    except RecordError as exc:
+        outcome = str(exc)
+
+    assert outcome == reference_load(payload)

@@ -144,7 +144,10 @@ class Ledger:
         recent = self.recent
         if recent is None:
             return None
-        calories = [kcal for earlier, kcal in recent.worn if earlier < day]
+        if day > recent.newest:  # a new day, the usual case: all are earlier
+            calories = [kcal for _, kcal in recent.worn[-wanted:]]
+        else:
+            calories = [kcal for earlier, kcal in recent.worn if earlier < day]
         if len(calories) < wanted and recent.after is not None:
             calories = self._earlier_calories(day, wanted)
         return baseline(calories[-wanted:], self._settings)
