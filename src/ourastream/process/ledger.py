@@ -34,7 +34,7 @@ NO_ANOMALIES = 0
 # Worn days kept in ``Recent`` beyond the baseline's own, so that a revision of
 # one of the last days still finds its baseline there; trimmed in steps, not on
 # every new day.
-RECENT_SLACK_DAYS = 8
+RECENT_SLACK_DAYS = 4
 
 
 class DayStore(Protocol):
