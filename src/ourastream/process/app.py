@@ -257,8 +257,9 @@ class Processor:
 
     def _build_dataframe(self) -> None:
         # Writing from the function, not through expand, set_headers and
-        # to_topic, spares Quix's per-output row machinery (a third of the
-        # processor's time); the producer and its checkpoints are the same.
+        # to_topic, spares Quix's per-output rows (about a tenth of the time in
+        # py-spy); it is the same producer, flushed (or, with exactly-once,
+        # committed) by each checkpoint before the offsets.
         self._producer = self.app._producer  # noqa: SLF001
         sdf = self.app.dataframe(self.raw)
         sdf.update(self.on_raw, stateful=True, metadata=True)
