@@ -309,7 +309,7 @@ def _plain_numbers(
     return values
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=4096)
 def _plain_day(value: str) -> date | None:
     """The day of a ``YYYY-MM-DD`` text; memoized, as many records share a day."""
     if not _DAY.fullmatch(value):
@@ -320,7 +320,7 @@ def _plain_day(value: str) -> date | None:
         return None
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=4096)
 def _plain_timestamp(value: str) -> tuple[str, int | None] | None:
     """The timestamp as the daily record writes it, and its UTC offset in
     minutes (None for UTC, as in the validated path); None when unusual."""
