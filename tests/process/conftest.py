@@ -18,8 +18,8 @@ from confluent_kafka import Consumer, Producer
 from ourastream import kafka
 from ourastream.model import MAX_RECORD_BYTES
 from ourastream.process.app import Processor, Tally
-from ourastream.process.views import read_to_end, reader_config
 from ourastream.settings import Settings
+from tests.process.topic_reading import read_to_end, reader_config
 
 OURASTREAM = Path(sys.executable).with_name("ourastream")
 

@@ -14,8 +14,8 @@ import pytest
 from confluent_kafka import Consumer, TopicPartition
 
 from ourastream import kafka
-from ourastream.process.views import reader_config
 from ourastream.settings import Settings
+from tests.process.topic_reading import reader_config
 
 from ..conftest import REAL_EXPORT
 from .conftest import other_outputs, outputs, process_here, start_process

@@ -1,6 +1,6 @@
-"""Reading the daily and anomalies topics back into a person's days: every
-partition from its first offset to the end offset it had when reading began,
-so the view is complete and the read always finishes."""
+"""Reading a topic back in the process tests: every partition from its first
+offset to the end offset it had when reading began, past the transaction
+markers exactly-once leaves at the end, so the read always finishes."""
 
 from __future__ import annotations
 
@@ -8,53 +8,13 @@ import logging
 import time
 import uuid
 
-from confluent_kafka import Consumer, KafkaException, TopicPartition
+from confluent_kafka import Consumer, TopicPartition
 
-from ourastream import kafka
 from ourastream.errors import KafkaError
-from ourastream.settings import Settings
-from ourastream.window import Views
 
 log = logging.getLogger(__name__)
 
 POLL_S = 0.5
-
-
-def read_views(settings: Settings, person: str, timeout_s: float = 60.0) -> Views:
-    """One person's days and anomalies, as the topics hold them now.
-
-    Args:
-        settings: the cluster and the topics' names.
-        person: whose days; other people's messages are skipped unparsed.
-        timeout_s: how long to wait for the end of each topic.
-
-    Returns:
-        The views, holding only ``person``.
-
-    Raises:
-        KafkaError: a topic is missing or the cluster does not answer in time.
-    """
-    views = Views()
-    prefix = f"{person}/".encode()
-    topics = (
-        (settings.topic_daily, views.apply_daily),
-        (settings.topic_anomalies, views.apply_anomalies),
-    )
-    consumer = Consumer(kafka.client_config(settings, **reader_config()))
-    try:
-        for topic, apply in topics:
-            for key, value in read_to_end(consumer, topic, timeout_s):
-                if key is not None and key.startswith(prefix):
-                    apply(key, value)
-    except KafkaException as exc:
-        raise KafkaError(
-            f"Cannot read {settings.topic_daily} and {settings.topic_anomalies} "
-            f"at {settings.bootstrap}: {kafka.describe_error(exc)}. "
-            + kafka.unreachable_hint(settings)
-        ) from exc
-    finally:
-        consumer.close()
-    return views
 
 
 def reader_config() -> dict[str, object]:
