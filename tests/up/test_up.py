@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -117,4 +118,38 @@ def test_up_streams_the_real_export_and_stops_on_sigint(tmp_path: Path) -> None:
     assert f"Dashboard: http://127.0.0.1:{dashboard_port}/" in output
     names = {"process", "dashboard", "produce", "broker"}
     assert len(started) >= len(names) - 1, "up ran its parts as child processes"
+    assert [pid for pid in started if alive(pid)] == []
+
+
+@pytest.mark.kafka
+def test_a_failing_part_stops_the_others_and_names_its_log(
+    settings_env: dict[str, str],
+) -> None:
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        env = settings_env | {"OURASTREAM_DASHBOARD_PORT": str(port)}
+        up = subprocess.Popen(
+            [sys.executable, "-m", "ourastream", "up", "--input", str(REAL_EXPORT)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        started: set[int] = set()
+        while up.poll() is None:
+            started |= children_of(up.pid)
+            time.sleep(0.2)
+        output = up.stdout.read()
+
+    assert up.returncode == 1
+    error = output[output.index("Error:") :]
+    assert error.startswith("Error: dashboard stopped with exit code")
+    assert (
+        str(Path(settings_env["OURASTREAM_DATA_DIR"]) / "logs" / "dashboard.log")
+        in error
+    )
+    assert "Traceback" not in error
+    assert started, "up had started its parts"
     assert [pid for pid in started if alive(pid)] == []
