@@ -20,6 +20,7 @@ import orjson
 
 from ourastream.errors import RecordError
 from ourastream.model import (
+    COUNTS,
     DURATIONS_S,
     MAX_READABLE_SECONDS,
     MAX_RECORD_BYTES,
@@ -31,14 +32,6 @@ from ourastream.model import (
 # several people; records without it belong to the default person.
 PERSON_FIELD = "person"
 
-COUNTS = (
-    "score",
-    "total_calories",
-    "active_calories",
-    "target_calories",
-    "steps",
-    "equivalent_walking_distance",
-)
 TEXTS = ("class_5_min",)
 SCREENED_FIELDS = ("day", "timestamp", *COUNTS, *DURATIONS_S, *TEXTS)
 _ABSENT = dict.fromkeys(SCREENED_FIELDS)
