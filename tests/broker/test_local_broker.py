@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,18 @@ def test_kafka_home_is_used_as_is(clean_env: Path, tmp_path: Path) -> None:
     assert libs == tmp_path / "libs"
     assert install.kafka_version_of(libs) == "4.1.1"
     assert not (tmp_path / "cache").exists(), "nothing is downloaded"
+
+
+@pytest.mark.kafka
+def test_a_cluster_id_that_begins_with_a_dash(
+    own_broker: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # base64 of a first byte 0xf8 begins with "-", which argparse took for a flag.
+    dashed = uuid.UUID(bytes=b"\xf8" + bytes(15))
+    monkeypatch.setattr("ourastream.broker.runner.uuid.uuid4", lambda: dashed)
+
+    assert LocalBroker(own_broker).start() is True
+    assert (
+        "cluster.id=-"
+        in (own_broker.data_dir / "broker/kraft/meta.properties").read_text()
+    )

@@ -169,7 +169,10 @@ class LocalBroker:
         cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         command = [
             java, "-cp", classpath, f"-Dlog4j2.configurationFile={self.log4j}",
-            STORAGE_TOOL, "format", "-t", cluster_id, "-c", str(self.properties),
+            # One argument, "--cluster-id=...": an id may begin with "-", which
+            # a separate argument would pass off as an option.
+            STORAGE_TOOL, "format", f"--cluster-id={cluster_id}",
+            "--config", str(self.properties),
         ]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
