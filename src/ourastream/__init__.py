@@ -7,5 +7,11 @@ __version__ = "0.1.0"
 
 # Quix Streams imports confluent-kafka's schema registry client, which we do not
 # use; it imports authlib's httpx integration, and recent authlib releases
-# announce that as deprecated on every start. Nothing for a user to act on.
+# announce that as deprecated on every start: nothing for a user to act on.
+# authlib puts an "always show" filter first when its deprecation module is
+# imported, so that module is imported here and ours is put before it.
+try:
+    import authlib.deprecate  # noqa: F401
+except ImportError:  # an authlib without it, or none: nothing to hide
+    pass
 warnings.filterwarnings("ignore", message="The httpx module is deprecated")
