@@ -1,6 +1,7 @@
 """ourastream: stream Oura Ring daily activity through Apache Kafka into live
 views that can be trusted."""
 
+import contextlib
 import warnings
 
 __version__ = "0.1.0"
@@ -10,8 +11,6 @@ __version__ = "0.1.0"
 # announce that as deprecated on every start: nothing for a user to act on.
 # authlib puts an "always show" filter first when its deprecation module is
 # imported, so that module is imported here and ours is put before it.
-try:
+with contextlib.suppress(ImportError):  # no authlib: nothing to hide
     import authlib.deprecate  # noqa: F401
-except ImportError:  # an authlib without it, or none: nothing to hide
-    pass
 warnings.filterwarnings("ignore", message="The httpx module is deprecated")
