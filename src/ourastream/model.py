@@ -249,11 +249,21 @@ def _read_plain(
     ``RawActivity`` (several times faster), or None when anything about it is
     unusual: then ``RawActivity`` decides, and gives the reason when it
     refuses. Builds the very values the validated path builds."""
-    counts = _plain_numbers(obj, COUNTS, sys.float_info.max)
-    seconds = _plain_numbers(obj, DURATIONS_S, MAX_READABLE_SECONDS)
-    day, timestamp = obj.get("day"), obj.get("timestamp")
-    classes = obj.get("class_5_min")
-    if counts is None or seconds is None or type(day) is not str:
+    get = obj.get
+    numbers = [get(name) for name in _NUMBERS]
+    for value in numbers:
+        # NaN and infinity fail the comparison; booleans are not numbers, as
+        # in ``RawActivity``.
+        if value is not None and (
+            type(value) not in _NUMBER_KINDS or not 0 <= value <= _LARGEST
+        ):
+            return None
+    seconds = numbers[_FIRST_DURATION:]
+    for value in seconds:
+        if value is not None and value > MAX_READABLE_SECONDS:
+            return None
+    day, timestamp, classes = get("day"), get("timestamp"), get("class_5_min")
+    if type(day) is not str:
         return None
     if type(timestamp) not in _TEXT_KINDS or type(classes) not in _TEXT_KINDS:
         return None
@@ -266,8 +276,8 @@ def _read_plain(
         wear_ratio = round((len(classes) - classes.count("0")) / len(classes), 3)
     else:
         wear_ratio = round(max(0.0, 1 - (seconds[5] or 0) / SECONDS_PER_DAY), 3)
-    minutes = [None if s is None else round(s / 60, 2) for s in seconds]
-    score, total, active, target, steps, distance = counts
+    score, total, active, target, steps, distance = numbers[:_FIRST_DURATION]
+    high, medium, low, sedentary, resting, non_wear = map(_minutes, seconds)
     return DailyRecord(
         person=person,
         day=day,
@@ -279,34 +289,23 @@ def _read_plain(
         target_calories=target,
         steps=steps,
         walking_distance_m=distance,
-        high_activity_minutes=minutes[0],
-        medium_activity_minutes=minutes[1],
-        low_activity_minutes=minutes[2],
-        sedentary_minutes=minutes[3],
-        resting_minutes=minutes[4],
-        non_wear_minutes=minutes[5],
+        high_activity_minutes=high,
+        medium_activity_minutes=medium,
+        low_activity_minutes=low,
+        sedentary_minutes=sedentary,
+        resting_minutes=resting,
+        non_wear_minutes=non_wear,
         wear_ratio=wear_ratio,
         worn=wear_ratio >= min_wear_ratio,
     )
 
 
+# What the quick path reads, counts then durations, and its bounds.
+_NUMBERS = COUNTS + DURATIONS_S
+_FIRST_DURATION = len(COUNTS)
+_LARGEST = sys.float_info.max
 _NUMBER_KINDS = frozenset((int, float))
 _TEXT_KINDS = frozenset((str, type(None)))
-
-
-def _plain_numbers(
-    obj: dict[str, Any], names: tuple[str, ...], most: float
-) -> list[Any] | None:
-    """The values of ``names`` when each is absent or a number from 0 to
-    ``most`` (NaN and infinity fail the comparison; booleans are not numbers,
-    as in ``RawActivity``), else None."""
-    values = [obj.get(name) for name in names]
-    for value in values:
-        if value is not None and (
-            type(value) not in _NUMBER_KINDS or not 0 <= value <= most
-        ):
-            return None
-    return values
 
 
 @lru_cache(maxsize=4096)
@@ -335,6 +334,12 @@ def _plain_timestamp(value: str) -> tuple[str, int | None] | None:
 
 
 def _minutes(seconds: float | None) -> float | None:
+    """Seconds as minutes rounded to 2 decimals. Whole seconds take a quicker
+    road to the same value: ``round(s * 5 / 3) / 100`` equals
+    ``round(s / 60, 2)`` for every whole second up to a week (a test checks
+    each one), and is twice as fast."""
+    if type(seconds) is int:
+        return round(seconds * 5 / 3) / 100
     return None if seconds is None else round(seconds / 60, 2)
 
 
