@@ -163,3 +163,13 @@ def test_odd_bytes_load_the_same(payload) -> None:
         outcome = str(exc)
 
     assert outcome == reference_load(payload)
+
+
+def test_whole_seconds_become_the_minutes_round_gives() -> None:
+    whole = range(model.MAX_READABLE_SECONDS + 1)
+
+    differing = [s for s in whole if model._minutes(s) != round(s / 60, 2)]
+
+    assert differing == []
+    assert model._minutes(90.5) == round(90.5 / 60, 2)
+    assert model._minutes(None) is None
