@@ -1,11 +1,13 @@
 """The processor's decoded ``Recent`` values: used only while the state store
 still holds the exact bytes they came from, so a rollback or a recovery is
-never hidden; and the day entries, one state key per day."""
+never hidden; and the filed days, one state key per month."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from ourastream.process import app
-from ourastream.process.app import DAY_PREFIX, RECENT, Processor, StateDays
+from ourastream.process.app import MONTH_PREFIX, RECENT, Processor, StateDays
 from ourastream.process.ledger import Recent
 
 
@@ -29,7 +31,8 @@ def bare_processor() -> Processor:
 
 
 def a_recent(*worn: tuple[str, float]) -> Recent:
-    return Recent("2024-01-01", "2024-01-09", [list(pair) for pair in worn])
+    rows = [(date.fromisoformat(day), [7, kcal, 0]) for day, kcal in worn]
+    return Recent.of_rows(date(2024, 1, 1), None, rows)
 
 
 def test_the_decoded_value_is_reused_while_the_store_is_unchanged() -> None:
@@ -39,7 +42,7 @@ def test_the_decoded_value_is_reused_while_the_store_is_unchanged() -> None:
     processor._store_recent(b"ann", recent, state)
 
     assert processor._recent_of(b"ann", state) is recent
-    assert Recent.from_json(state.values[RECENT]) == recent
+    assert Recent.from_bytes(state.values[RECENT]) == recent
 
 
 def test_a_store_rolled_back_wins_over_the_decoded_value() -> None:
@@ -72,13 +75,13 @@ def test_the_decoded_values_stay_bounded(monkeypatch) -> None:
     assert list(processor._recent) == [b"7", b"8", b"9"]
 
 
-def test_each_day_has_a_state_key_of_its_own() -> None:
+def test_each_month_of_filed_days_has_a_state_key_of_its_own() -> None:
     state = FakeState()
     days = StateDays(state)
 
-    days.keep("2024-01-01", [7, 2900.0, 0])
-    days.keep("2024-01-02", [8, None, 0])
+    days.keep_month("2024-01", {"2024-01-01": [7, 2900.0, 0]})
+    days.keep_month("2024-02", {"2024-02-01": [8, None, 0]})
 
-    assert days.entry("2024-01-01") == [7, 2900.0, 0]
-    assert days.entry("2023-12-31") is None
-    assert set(state.values) == {DAY_PREFIX + b"2024-01-01", DAY_PREFIX + b"2024-01-02"}
+    assert days.month("2024-01") == {"2024-01-01": [7, 2900.0, 0]}
+    assert days.month("2023-12") == {}
+    assert set(state.values) == {MONTH_PREFIX + b"2024-01", MONTH_PREFIX + b"2024-02"}

@@ -33,10 +33,12 @@ from ourastream.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# The person's state: one small value with their newest day and the calories
-# of their last worn days, and one entry per day ever seen under DAY_PREFIX.
-RECENT = b"recent"
-DAY_PREFIX = b"day/"
+# The person's state: one small value with their recent days (``Recent``), and
+# one value per month of older days under MONTH_PREFIX. (Earlier builds kept
+# one value per day under other names; state left by them is not read, so
+# their days are written once more, with the same values.)
+RECENT = b"recent-days"
+MONTH_PREFIX = b"month/"
 # Bounded RocksDB memory: reads are mostly of the recent values, so a small
 # block cache and write buffer hold them while the day entries stay on disk;
 # Quix's defaults (1 GiB cache, 64 MiB buffers) would let resident memory creep
@@ -185,10 +187,10 @@ class Processor:
         cached = self._recent.get(key)
         if cached is not None and cached[0] == stored:
             return cached[1]
-        return Recent.from_json(stored)
+        return Recent.from_bytes(stored)
 
     def _store_recent(self, key: bytes, recent: Recent, state: State) -> None:
-        stored = recent.to_json()
+        stored = recent.to_bytes()
         state.set_bytes(RECENT, stored)
         if key not in self._recent and len(self._recent) >= RECENT_CACHE_PEOPLE:
             del self._recent[next(iter(self._recent))]
@@ -266,17 +268,17 @@ class Processor:
 
 
 class StateDays:
-    """A person's day entries in the state store, one key per day."""
+    """A person's months of filed days in the state store."""
 
     def __init__(self, state: State):
         self._state = state
 
-    def entry(self, day: str) -> Entry | None:
-        stored = self._state.get_bytes(DAY_PREFIX + day.encode())
-        return orjson.loads(stored) if stored is not None else None
+    def month(self, month: str) -> dict[str, Entry]:
+        stored = self._state.get_bytes(MONTH_PREFIX + month.encode())
+        return orjson.loads(stored) if stored is not None else {}
 
-    def keep(self, day: str, entry: Entry) -> None:
-        self._state.set_bytes(DAY_PREFIX + day.encode(), orjson.dumps(entry))
+    def keep_month(self, month: str, entries: dict[str, Entry]) -> None:
+        self._state.set_bytes(MONTH_PREFIX + month.encode(), orjson.dumps(entries))
 
 
 def _person(key: bytes | None) -> str:

@@ -2,12 +2,15 @@
 judged against it. Pure code: the person's values in Quix Streams' state store
 are reached through a small ``DayStore``.
 
-Every day the person ever had keeps an entry of its own (the fingerprint of
-its newest revision, its calories when worn, the fingerprint of the anomalies
-last written for it), so an identical copy of any day, however old, changes
-nothing. Beside them, one small value, ``Recent``, holds the newest day and
-the calories of the last worn days: what a new day's baseline needs. Both stay
-on disk in RocksDB, so memory does not grow with the stream.
+Every day the person ever had keeps an entry (the fingerprint of its newest
+revision, its calories when worn, the fingerprint of the anomalies last
+written for it), so an identical copy of any day, however old, changes
+nothing. The entries of the recent days live in one small value, ``Recent``,
+which is also what a new day's baseline needs; older ones are filed away in
+batches, one value per month. So the usual record (a new day) reads and
+writes that one value, and the state store's changelog carries one message
+per person per checkpoint instead of one per day. Everything stays in
+RocksDB, so memory does not grow with the stream.
 
 Only the revised day is judged again; the days after it keep the judgment
 they got with the baseline they saw.
@@ -15,10 +18,13 @@ they got with the baseline they saw.
 
 from __future__ import annotations
 
+import math
+import sys
 import zlib
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from functools import lru_cache
+from array import array
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
 
 import orjson
@@ -32,44 +38,112 @@ from ourastream.settings import Settings
 Entry = list[Any]
 NO_ANOMALIES = 0
 # Worn days kept in ``Recent`` beyond the baseline's own, so that a revision of
-# one of the last days still finds its baseline there; trimmed in steps, not on
-# every new day.
+# one of the last days still finds its baseline there.
 RECENT_SLACK_DAYS = 4
+# Days filed away at once, when ``Recent`` holds that many more than it keeps:
+# one write per month touched, every few weeks of a person's days.
+FILE_BATCH_DAYS = 32
+# ``Recent`` never holds more days than this, even when few of them were worn.
+MAX_RECENT_DAYS = 180
 
 
 class DayStore(Protocol):
-    """Where each day's entry lives: the person's state in the processor."""
+    """Where the entries of days filed away live: one value per person and
+    month (``YYYY-MM``), a dict of ISO day to entry."""
 
-    def entry(self, day: str) -> Entry | None: ...
+    def month(self, month: str) -> dict[str, Entry]: ...
 
-    def keep(self, day: str, entry: Entry) -> None: ...
+    def keep_month(self, month: str, entries: dict[str, Entry]) -> None: ...
 
 
-@dataclass
 class Recent:
-    """The person's newest day and the calories of their last worn days.
+    """The person's recent days with their entries, packed in one array of
+    doubles, so that storing it after every record costs next to nothing:
 
-    Attributes:
-        first: the person's oldest day, where a search for earlier days stops.
-        newest: the person's newest day.
-        worn: ``[day, kcal]`` of every worn day later than ``after``, in day
-            order.
-        after: the day before which ``worn`` is incomplete (None: ``worn``
-            holds every worn day the person ever had).
+        [first, filed, day, revision, kcal, anomalies, day, revision, ...]
+
+    Days are ordinals (``date.toordinal()``) and the rows are in day order.
+    ``first`` is the person's oldest day, where a search for earlier days
+    stops. ``filed`` is the newest day filed away in its month (0: none):
+    every day up to it has its entry there, every later day a row here. kcal
+    is NaN for a day not worn. Each value is a whole number under 2**53 or a
+    calorie count, which a double holds exactly.
     """
 
-    first: str
-    newest: str
-    worn: list[list[Any]] = field(default_factory=list)
-    after: str | None = None
+    HEAD = 2
+    WIDTH = 4
+    __slots__ = ("values",)
 
-    def to_json(self) -> bytes:
-        return orjson.dumps([self.first, self.newest, self.worn, self.after])
+    def __init__(self, values: array):
+        self.values = values
 
     @classmethod
-    def from_json(cls, stored: bytes) -> Recent:
-        first, newest, worn, after = orjson.loads(stored)
-        return cls(first, newest, worn, after)
+    def starting(cls, day: int, entry: Entry) -> Recent:
+        """The value of a person's first day."""
+        return cls(array("d", [day, 0, day, *_packed(entry)]))
+
+    @classmethod
+    def of_rows(
+        cls, first: date, filed: date | None, rows: list[tuple[date, Entry]]
+    ) -> Recent:
+        """A value from readable rows (for tests and tools)."""
+        values = array("d", [first.toordinal(), filed.toordinal() if filed else 0])
+        for day, entry in rows:
+            values.extend([day.toordinal(), *_packed(entry)])
+        return cls(values)
+
+    def rows(self) -> list[tuple[date, Entry]]:
+        """The rows as days and entries (for tests and tools)."""
+        return [
+            (date.fromordinal(int(self.values[at])), self.entry(at))
+            for at in range(self.HEAD, len(self.values), self.WIDTH)
+        ]
+
+    @property
+    def first(self) -> date:
+        return date.fromordinal(int(self.values[0]))
+
+    @property
+    def filed(self) -> date | None:
+        return date.fromordinal(int(self.values[1])) if self.values[1] else None
+
+    @property
+    def newest(self) -> date:
+        return date.fromordinal(int(self.values[-self.WIDTH]))
+
+    def position(self, day: int) -> tuple[int, bool]:
+        """Where ``day``'s row is (True) or would go (False): an index into
+        ``values``."""
+        days = self.values[self.HEAD :: self.WIDTH]
+        at = bisect_left(days, day)
+        found = at < len(days) and days[at] == day
+        return self.HEAD + self.WIDTH * at, found
+
+    def entry(self, at: int) -> Entry:
+        """The entry of the row at index ``at`` of ``values``."""
+        revision, kcal, anomalies = self.values[at + 1 : at + self.WIDTH]
+        return [int(revision), None if kcal != kcal else kcal, int(anomalies)]
+
+    def to_bytes(self) -> bytes:
+        if sys.byteorder == "little":
+            return self.values.tobytes()
+        swapped = array("d", self.values)
+        swapped.byteswap()
+        return swapped.tobytes()
+
+    @classmethod
+    def from_bytes(cls, stored: bytes) -> Recent:
+        values = array("d")
+        values.frombytes(stored)
+        if sys.byteorder != "little":
+            values.byteswap()
+        return cls(values)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Recent) and _same(self.values, other.values)
+
+    def __repr__(self) -> str:
+        return f"Recent(first={self.first}, filed={self.filed}, rows={self.rows()})"
 
 
 @dataclass(frozen=True)
@@ -95,7 +169,7 @@ class Ledger:
     Args:
         recent: the person's ``Recent`` as stored, or None for a person seen
             for the first time. It is updated in place (see ``recent``).
-        days: the person's day entries.
+        days: the person's months of filed days.
         settings: thresholds and baseline size.
     """
 
@@ -103,6 +177,7 @@ class Ledger:
         self.recent = recent
         self._days = days
         self._settings = settings
+        self._months: dict[str, dict[str, Entry]] = {}
 
     def apply(self, record: DailyRecord) -> Change:
         """Take one revision of a day into account.
@@ -113,7 +188,7 @@ class Ledger:
         Returns:
             What to write to the daily and anomalies topics.
         """
-        day = record.day.isoformat()
+        day = record.day.toordinal()
         body = record.to_json()
         revision = fingerprint(body)
         entry = self._known(day)
@@ -123,8 +198,7 @@ class Ledger:
         kcal = record.total_calories if record.worn else None
         anomalies = judge(record, self._baseline_before(day), self._settings)
         current = _anomalies_fingerprint(anomalies)
-        self._days.keep(day, [revision, kcal, current])
-        self._remember(day, kcal)
+        self._keep(day, [revision, kcal, current])
         written = entry[2] if entry is not None else NO_ANOMALIES
         if current == written:
             return Change(daily=body)
@@ -133,81 +207,135 @@ class Ledger:
         )
         return Change(daily=body, anomalies=day_anomalies.to_json())
 
-    def _known(self, day: str) -> Entry | None:
+    def _known(self, day: int) -> Entry | None:
         """The day's entry; a day after the newest is new without a look-up."""
-        if self.recent is None or day > self.recent.newest:
+        recent = self.recent
+        if recent is None or day > recent.values[-Recent.WIDTH]:
             return None
-        return self._days.entry(day)
+        if day <= recent.values[1]:
+            iso = _iso(day)
+            return self._month(iso[:7]).get(iso)
+        at, found = recent.position(day)
+        return recent.entry(at) if found else None
 
-    def _baseline_before(self, day: str) -> float | None:
-        wanted = self._settings.baseline_days
+    def _baseline_before(self, day: int) -> float | None:
         recent = self.recent
         if recent is None:
             return None
-        if day > recent.newest:  # a new day, the usual case: all are earlier
-            calories = [kcal for _, kcal in recent.worn[-wanted:]]
-        else:
-            calories = [kcal for earlier, kcal in recent.worn if earlier < day]
-        if len(calories) < wanted and recent.after is not None:
-            calories = self._earlier_calories(day, wanted)
+        values, wanted = recent.values, self._settings.baseline_days
+        first_kcal = Recent.HEAD + 2
+        if day > values[-Recent.WIDTH]:  # a new day, the usual case: the last rows
+            end = len(values)
+            start = max(
+                first_kcal, end + 2 - Recent.WIDTH * (wanted + RECENT_SLACK_DAYS)
+            )
+        else:  # a revision or a late day: only the days before it count
+            end, start = recent.position(day)[0], first_kcal
+        calories = [kcal for kcal in values[start : end : Recent.WIDTH] if kcal == kcal]
+        if len(calories) < wanted and start > first_kcal:
+            calories = [kcal for kcal in values[first_kcal:end:4] if kcal == kcal]
+        return self._baseline(calories, day, wanted)
+
+    def _baseline(self, calories: list[float], day: int, wanted: int) -> float | None:
+        filed = int(self.recent.values[1])
+        if len(calories) < wanted and filed:
+            start = min(filed, day - 1)
+            calories = self._filed_calories(start, wanted - len(calories)) + calories
         return baseline(calories[-wanted:], self._settings)
 
-    def _earlier_calories(self, day: str, wanted: int) -> list[float]:
-        """The calories of the last ``wanted`` worn days before ``day``, read
-        day by day from the entries: only for a revision of an old day."""
+    def _filed_calories(self, start: int, wanted: int) -> list[float]:
+        """The calories of the last ``wanted`` worn days up to ``start``, read
+        month by month from the filed days: for a person with many unworn
+        days, or a revision of an old day."""
         calories: list[float] = []
-        earlier = _day_before(day)
-        while earlier >= self.recent.first and len(calories) < wanted:
-            entry = self._days.entry(earlier)
-            if entry is not None and entry[1] is not None:
-                calories.append(entry[1])
-            earlier = _day_before(earlier)
+        last = _iso(start)
+        month, first_month = last[:7], _iso(int(self.recent.values[0]))[:7]
+        while month >= first_month and len(calories) < wanted:
+            entries = self._month(month)
+            for day in sorted(entries, reverse=True):
+                if day <= last and entries[day][1] is not None:
+                    calories.append(entries[day][1])
+            month = _month_before(month)
+        calories = calories[:wanted]
         calories.reverse()
         return calories
 
-    def _remember(self, day: str, kcal: float | None) -> None:
+    def _keep(self, day: int, entry: Entry) -> None:
         recent = self.recent
         if recent is None:
-            worn = [[day, kcal]] if kcal is not None else []
-            self.recent = Recent(first=day, newest=day, worn=worn)
+            self.recent = Recent.starting(day, entry)
             return
-        recent.first = min(recent.first, day)
-        if recent.after is not None and day <= recent.after:
-            return  # older than what ``worn`` holds: the entry alone says it
-        if day > recent.newest:
-            recent.newest = day
-            if kcal is not None:
-                recent.worn.append([day, kcal])
-            self._trim()
-            return
-        worn = [pair for pair in recent.worn if pair[0] != day]
-        if kcal is not None:
-            worn.append([day, kcal])
-            worn.sort()
-        recent.worn = worn
+        values = recent.values
+        if day < values[0]:
+            values[0] = day
+        if day <= values[1]:
+            iso = _iso(day)
+            entries = self._month(iso[:7])
+            entries[iso] = entry
+            self._days.keep_month(iso[:7], entries)
+        elif day > values[-Recent.WIDTH]:
+            values.extend([day, *_packed(entry)])
+            if len(values) >= Recent.HEAD + Recent.WIDTH * self._file_at:
+                self._file_away()
+        else:
+            at, found = recent.position(day)
+            row = array("d", [day, *_packed(entry)])
+            values[at : at + Recent.WIDTH if found else at] = row
 
-    def _trim(self) -> None:
-        """Keep ``worn`` bounded: drop its oldest days, past the baseline."""
+    @property
+    def _file_at(self) -> int:
+        """How many rows ``Recent`` holds before some are filed away."""
+        return self._settings.baseline_days + RECENT_SLACK_DAYS + FILE_BATCH_DAYS
+
+    def _file_away(self) -> None:
+        """Move the oldest rows of ``Recent`` into their months, keeping the
+        rows back to the last ``baseline_days + RECENT_SLACK_DAYS`` worn days
+        (a new day's baseline) and at most ``MAX_RECENT_DAYS`` rows."""
         recent = self.recent
-        keep = self._settings.baseline_days + RECENT_SLACK_DAYS
-        if len(recent.worn) <= keep + RECENT_SLACK_DAYS:
-            return
-        dropped = recent.worn[: len(recent.worn) - keep]
-        recent.after = dropped[-1][0]
-        del recent.worn[: len(dropped)]
+        values = recent.values
+        calories = values[Recent.HEAD + 2 :: Recent.WIDTH]
+        keep, worn, cut = self._settings.baseline_days + RECENT_SLACK_DAYS, 0, 0
+        for at in range(len(calories) - 1, -1, -1):
+            if calories[at] == calories[at]:
+                worn += 1
+                if worn == keep:
+                    cut = at
+                    break
+        cut = max(cut, len(calories) - MAX_RECENT_DAYS)
+        if cut < FILE_BATCH_DAYS:
+            return  # few worn days lately: wait for a larger batch
+        months: dict[str, dict[str, Entry]] = {}
+        end = Recent.HEAD + Recent.WIDTH * cut
+        for at in range(Recent.HEAD, end, Recent.WIDTH):
+            iso = _iso(int(values[at]))
+            if iso[:7] not in months:
+                months[iso[:7]] = self._month(iso[:7])
+            months[iso[:7]][iso] = recent.entry(at)
+        for month, entries in months.items():
+            self._days.keep_month(month, entries)
+        values[1] = values[end - Recent.WIDTH]
+        del values[Recent.HEAD : end]
+
+    def _month(self, month: str) -> dict[str, Entry]:
+        """A month of filed days, read once per record."""
+        entries = self._months.get(month)
+        if entries is None:
+            entries = self._months[month] = self._days.month(month)
+        return entries
 
 
 class MemoryDays:
-    """Day entries held in a dict: for tests and tools, not for the stream."""
+    """Months of filed days held in a dict: for tests and tools, not for the
+    stream."""
 
     def __init__(self) -> None:
-        self.entries: dict[str, Entry] = {}
+        self.months: dict[str, dict[str, Entry]] = {}
 
-    def entry(self, day: str) -> Entry | None:
-        return self.entries.get(day)
+    def month(self, month: str) -> dict[str, Entry]:
+        return dict(self.months.get(month, {}))
 
-    def keep(self, day: str, entry: Entry) -> None:
-        self.entries[day] = entry
+    def keep_month(self, month: str, entries: dict[str, Entry]) -> None:
+        self.months[month] = dict(entries)
 
 
 def fingerprint(body: bytes) -> int:
@@ -217,11 +345,25 @@ def fingerprint(body: bytes) -> int:
     return zlib.crc32(body)
 
 
-@lru_cache(maxsize=4096)
-def _day_before(day: str) -> str:
-    """The ISO day before ``day``; memoized, since revisions of old days
-    search the same stretch of days."""
-    return (date.fromisoformat(day) - timedelta(days=1)).isoformat()
+def _iso(day: int) -> str:
+    return date.fromordinal(day).isoformat()
+
+
+def _packed(entry: Entry) -> list[float]:
+    revision, kcal, anomalies = entry
+    return [revision, math.nan if kcal is None else kcal, anomalies]
+
+
+def _same(a: array, b: array) -> bool:
+    """Equal arrays, where NaN (a day not worn) equals NaN."""
+    return len(a) == len(b) and all(
+        x == y or x != x and y != y for x, y in zip(a, b, strict=True)
+    )
+
+
+def _month_before(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year - 1:04d}-12" if number == 1 else f"{year:04d}-{number - 1:02d}"
 
 
 def _anomalies_fingerprint(anomalies: list[Anomaly]) -> int:
