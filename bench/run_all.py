@@ -1,5 +1,6 @@
 """Run every benchmark in bench/ and print one table: each figure beside its
-Kafka reference and the ratio, with the machine's cores and memory.
+reference (most often Kafka's own tools) and the ratio, with the machine's
+cores and memory.
 
     make bench                      # or: .venv/bin/python bench/run_all.py
     .venv/bin/python bench/run_all.py broker produce   # only some
@@ -63,7 +64,7 @@ def cell(value, unit: str = "") -> str:
 
 
 def print_table(rows: list[dict]) -> None:
-    header = ("figure", "ourastream", "Kafka reference", "ratio", "goal")
+    header = ("figure", "ourastream", "reference", "ratio", "goal")
     lines = [
         (
             row["figure"],
