@@ -63,10 +63,14 @@ def judge(
     Returns:
         The anomalies; empty for a day that was not worn.
     """
+    anomalies: list[Anomaly] = []
     if not day.worn:
-        return []
-    found = (rule(day, baseline_kcal, settings) for rule in RULES)
-    return [anomaly for anomaly in found if anomaly is not None]
+        return anomalies
+    for rule in RULES:
+        anomaly = rule(day, baseline_kcal, settings)
+        if anomaly is not None:
+            anomalies.append(anomaly)
+    return anomalies
 
 
 def impossible_values(
@@ -74,11 +78,10 @@ def impossible_values(
 ) -> Anomaly | None:
     """A single duration over 24 hours, or durations adding up to far more
     than a day (``max_day_minutes`` leaves room for a 25-hour DST day)."""
-    minutes = [m for m in map(day.__dict__.get, DURATION_FIELDS) if m is not None]
-    if not minutes or (
-        max(minutes) <= MINUTES_PER_DAY and sum(minutes) <= settings.max_day_minutes
-    ):
-        return None  # the usual day, checked without building the values
+    fields = day.__dict__
+    total = sum([fields[f] or 0 for f in DURATION_FIELDS])
+    if total <= min(MINUTES_PER_DAY, settings.max_day_minutes):
+        return None  # the usual day: neither a part nor the whole is too long
     durations = {f: getattr(day, f) for f in DURATION_FIELDS}
     known = {f: m for f, m in durations.items() if m is not None}
     longest = max(known, key=known.__getitem__, default=None)

@@ -23,9 +23,8 @@ import sys
 import zlib
 from array import array
 from bisect import bisect_left
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 
@@ -146,8 +145,7 @@ class Recent:
         return f"Recent(first={self.first}, filed={self.filed}, rows={self.rows()})"
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """What one revision changes in the output topics.
 
     Attributes:
