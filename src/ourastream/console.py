@@ -5,7 +5,9 @@ instead of tracebacks."""
 from __future__ import annotations
 
 import logging
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -85,3 +87,20 @@ def quiet_option(function):
         callback=remember,
         help="No progress bar; only warnings and errors on stderr.",
     )(function)
+
+
+# How much of the end of a log ``last_lines`` reads: plenty for a few lines.
+TAIL_BYTES = 64 * 1024
+
+
+def last_lines(path: Path, count: int) -> str | None:
+    """The last ``count`` lines of a log, for an error message; None when it
+    cannot be read. Reads only the end of the file, however large it grew."""
+    try:
+        with path.open("rb") as log:
+            size = log.seek(0, os.SEEK_END)
+            log.seek(max(0, size - TAIL_BYTES))
+            text = log.read().decode("utf-8", "replace")
+    except OSError:
+        return None
+    return "\n".join(text.splitlines()[-count:])

@@ -25,7 +25,7 @@ import httpx
 
 from ourastream import kafka
 from ourastream.broker import LocalBroker, ensure_broker
-from ourastream.console import settings_from
+from ourastream.console import last_lines, settings_from
 from ourastream.errors import OurastreamError
 from ourastream.produce.sample import person_name
 from ourastream.settings import Settings
@@ -88,11 +88,7 @@ class Part:
             self.process.wait()
 
     def log_tail(self, lines: int = 10) -> str:
-        try:
-            text = self.log_file.read_text(errors="replace")
-        except OSError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
+        return last_lines(self.log_file, lines) or ""
 
 
 class Pipeline:

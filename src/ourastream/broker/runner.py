@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ourastream import kafka
 from ourastream.broker import config, install
+from ourastream.console import last_lines
 from ourastream.errors import (
     BrokerError,
     NotReadyError,
@@ -236,11 +237,8 @@ class LocalBroker:
         )
 
     def log_tail(self, lines: int = 15) -> str:
-        try:
-            text = self.log_file.read_text(errors="replace")
-        except OSError:
-            return "(no log)"
-        return "\n".join(text.splitlines()[-lines:])
+        tail = last_lines(self.log_file, lines)
+        return "(no log)" if tail is None else tail
 
 
 def ensure_broker(settings: Settings) -> LocalBroker | None:
