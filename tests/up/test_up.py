@@ -1,5 +1,6 @@
 """End to end: ``ourastream up`` with the real export, from a broker it starts
-itself to a dashboard that shows the newest day, then one SIGINT."""
+itself to a dashboard that shows the newest day, then one SIGINT; a part that
+fails; and a second SIGINT that stops everything at once."""
 
 from __future__ import annotations
 
@@ -152,4 +153,42 @@ def test_a_failing_part_stops_the_others_and_names_its_log(
     )
     assert "Traceback" not in error
     assert started, "up had started its parts"
+    assert [pid for pid in started if alive(pid)] == []
+
+
+@pytest.mark.kafka
+def test_a_second_sigint_kills_every_part_at_once(
+    settings_env: dict[str, str],
+) -> None:
+    env = settings_env | {"OURASTREAM_DASHBOARD_PORT": str(free_port())}
+    up = subprocess.Popen(
+        [sys.executable, "-m", "ourastream", "up", "--input", str(REAL_EXPORT),
+         "--speed", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )  # fmt: skip
+    started: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        port = int(env["OURASTREAM_DASHBOARD_PORT"])
+        while time.monotonic() < deadline and up.poll() is None:
+            started |= children_of(up.pid)
+            if len(started) >= 3 and newest_day(port) is not None:
+                break
+            time.sleep(0.2)
+        assert up.poll() is None, up.stdout.read()
+
+        up.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+        up.send_signal(signal.SIGINT)
+        stopping = time.monotonic()
+        output, _ = up.communicate(timeout=30)
+    finally:
+        if up.poll() is None:
+            up.kill()
+
+    assert up.returncode == 128 + signal.SIGINT, output
+    assert time.monotonic() - stopping < 10
     assert [pid for pid in started if alive(pid)] == []
