@@ -12,7 +12,7 @@ import re
 import sys
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
@@ -242,13 +242,22 @@ def parse_record(
     )
 
 
-def _read_plain(
-    obj: dict[str, Any], person: str, min_wear_ratio: float
-) -> DailyRecord | None:
-    """The normalized day of a plainly valid record, read without
-    ``RawActivity`` (several times faster), or None when anything about it is
-    unusual: then ``RawActivity`` decides, and gives the reason when it
-    refuses. Builds the very values the validated path builds."""
+class Plain(NamedTuple):
+    """The parts of a plainly valid record, checked: see ``plain_parts``."""
+
+    numbers: list[Any]  # COUNTS then DURATIONS_S, each a number or None
+    day: date
+    timestamp: str | None  # as the daily record writes it
+    utc_offset_minutes: int | None
+    classes: str | None  # class_5_min
+
+
+def plain_parts(obj: dict[str, Any]) -> Plain | None:
+    """The parts of a record that ``RawActivity`` would surely accept, checked
+    without it (several times faster); None when anything about the record is
+    unusual, and then ``RawActivity`` decides and gives the reason when it
+    refuses. The producer's check before the raw topic, and the processor's
+    quick path."""
     get = obj.get
     numbers = [get(name) for name in _NUMBERS]
     for value in numbers:
@@ -258,8 +267,7 @@ def _read_plain(
             type(value) not in _NUMBER_KINDS or not 0 <= value <= _LARGEST
         ):
             return None
-    seconds = numbers[_FIRST_DURATION:]
-    for value in seconds:
+    for value in numbers[_FIRST_DURATION:]:
         if value is not None and value > MAX_READABLE_SECONDS:
             return None
     day, timestamp, classes = get("day"), get("timestamp"), get("class_5_min")
@@ -271,7 +279,19 @@ def _read_plain(
     moment = _plain_timestamp(timestamp) if timestamp is not None else (None, None)
     if day is None or moment is None:
         return None
+    return Plain(numbers, day, moment[0], moment[1], classes)
 
+
+def _read_plain(
+    obj: dict[str, Any], person: str, min_wear_ratio: float
+) -> DailyRecord | None:
+    """The normalized day of a plainly valid record (see ``plain_parts``), or
+    None. Builds the very values the validated path builds."""
+    parts = plain_parts(obj)
+    if parts is None:
+        return None
+    numbers, classes = parts.numbers, parts.classes
+    seconds = numbers[_FIRST_DURATION:]
     if classes:
         wear_ratio = round((len(classes) - classes.count("0")) / len(classes), 3)
     else:
@@ -280,9 +300,9 @@ def _read_plain(
     high, medium, low, sedentary, resting, non_wear = map(_minutes, seconds)
     return DailyRecord(
         person=person,
-        day=day,
-        timestamp=moment[0],
-        utc_offset_minutes=moment[1],
+        day=parts.day,
+        timestamp=parts.timestamp,
+        utc_offset_minutes=parts.utc_offset_minutes,
         score=score,
         total_calories=total,
         active_calories=active,
