@@ -21,6 +21,18 @@ from tests.dashboard.test_page import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 NEWEST_DAY = "2022-11-17"
 
 
+def start_up(env: dict[str, str], *options: str) -> subprocess.Popen:
+    """``ourastream up`` on the real export, its output captured."""
+    command = [sys.executable, "-m", "ourastream", "up", "--input", str(REAL_EXPORT)]
+    return subprocess.Popen(
+        [*command, *options],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 def children_of(pid: int) -> set[int]:
     """Every live descendant of ``pid`` (read from /proc)."""
     parents: dict[int, int] = {}
@@ -88,14 +100,7 @@ def test_up_streams_the_real_export_and_stops_on_sigint(tmp_path: Path) -> None:
         OURASTREAM_DASHBOARD_PORT=str(dashboard_port),
         OURASTREAM_PARTITIONS="1",
     )
-    up = subprocess.Popen(
-        [sys.executable, "-m", "ourastream", "up", "--input", str(REAL_EXPORT),
-         "--speed", "200"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )  # fmt: skip
+    up = start_up(env, "--speed", "200")
     started: set[int] = set()
     try:
         deadline = time.monotonic() + 180
@@ -131,13 +136,7 @@ def test_a_failing_part_stops_the_others_and_names_its_log(
         squatter.listen()
         port = squatter.getsockname()[1]
         env = settings_env | {"OURASTREAM_DASHBOARD_PORT": str(port)}
-        up = subprocess.Popen(
-            [sys.executable, "-m", "ourastream", "up", "--input", str(REAL_EXPORT)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        up = start_up(env)
         started: set[int] = set()
         while up.poll() is None:
             started |= children_of(up.pid)
@@ -161,14 +160,7 @@ def test_a_second_sigint_kills_every_part_at_once(
     settings_env: dict[str, str],
 ) -> None:
     env = settings_env | {"OURASTREAM_DASHBOARD_PORT": str(free_port())}
-    up = subprocess.Popen(
-        [sys.executable, "-m", "ourastream", "up", "--input", str(REAL_EXPORT),
-         "--speed", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )  # fmt: skip
+    up = start_up(env, "--speed", "1")
     started: set[int] = set()
     try:
         deadline = time.monotonic() + 60
