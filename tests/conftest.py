@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
 from ourastream import kafka
 from ourastream.broker import LocalBroker
@@ -141,7 +142,7 @@ def read_all(settings: Settings, topic: str, timeout_s: float = 30.0) -> list[Me
         ]
         ends = {}
         for tp in partitions:
-            low, high = consumer.get_watermark_offsets(tp, timeout=10)
+            low, high = _watermarks(consumer, tp)
             if high > low:
                 ends[tp.partition] = high
         consumer.assign([TopicPartition(topic, p, 0) for p in ends] or partitions)
@@ -150,9 +151,27 @@ def read_all(settings: Settings, topic: str, timeout_s: float = 30.0) -> list[Me
         consumer.close()
 
 
-def _read_until(consumer: Consumer, ends: dict[int, int], timeout_s: float):
-    import time
+_NO_LEADER_YET = (
+    KafkaError.NOT_LEADER_FOR_PARTITION,
+    KafkaError.LEADER_NOT_AVAILABLE,
+    KafkaError.UNKNOWN_TOPIC_OR_PART,
+)
 
+
+def _watermarks(consumer: Consumer, tp: TopicPartition) -> tuple[int, int]:
+    """The partition's offsets, waiting out a leader not yet elected (a topic
+    created a moment ago)."""
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            return consumer.get_watermark_offsets(tp, timeout=10)
+        except KafkaException as exc:
+            if exc.args[0].code() not in _NO_LEADER_YET or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def _read_until(consumer: Consumer, ends: dict[int, int], timeout_s: float):
     messages: list[Message] = []
     deadline = time.monotonic() + timeout_s
     done = {p for p, end in ends.items() if end == 0}
