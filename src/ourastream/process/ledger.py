@@ -231,7 +231,8 @@ class Ledger:
             end, start = recent.position(day)[0], first_kcal
         calories = [kcal for kcal in values[start : end : Recent.WIDTH] if kcal == kcal]
         if len(calories) < wanted and start > first_kcal:
-            calories = [kcal for kcal in values[first_kcal:end:4] if kcal == kcal]
+            every = values[first_kcal : end : Recent.WIDTH]
+            calories = [kcal for kcal in every if kcal == kcal]
         return self._baseline(calories, day, wanted)
 
     def _baseline(self, calories: list[float], day: int, wanted: int) -> float | None:
