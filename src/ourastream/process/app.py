@@ -15,6 +15,7 @@ with the same latest value for every key.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -22,11 +23,12 @@ import orjson
 from quixstreams import Application, State, message_context
 from quixstreams.kafka.configuration import ConnectionConfig
 from quixstreams.models import Topic
+from quixstreams.models.topics.exceptions import TopicNotFoundError
 from quixstreams.state.rocksdb import RocksDBOptions
 
 from ourastream import kafka
 from ourastream.deadletter import DeadLetter
-from ourastream.errors import RecordError
+from ourastream.errors import KafkaError, RecordError
 from ourastream.model import parse_record
 from ourastream.process.ledger import Change, Entry, Ledger, Recent
 from ourastream.settings import Settings
@@ -49,6 +51,8 @@ STATE_WRITE_BUFFER_BYTES = 8 * 1024 * 1024
 # holds its partitions until its session times out; 10 s instead of Kafka's
 # 45 s lets a restart or the other instances take over sooner.
 CONSUMER_CONFIG = {"session.timeout.ms": 10_000, "heartbeat.interval.ms": 2_000}
+# How long a topic just created may stay missing from the broker's listing.
+NEW_TOPIC_WAIT_S = 30
 # Fewer, larger produce requests: librdkafka's 5 ms linger sends a request per
 # few hundred messages, and on a small machine the broker's work per request
 # costs the processor CPU. Delivery is still confirmed before each checkpoint
@@ -102,6 +106,26 @@ class Processor:
         self.settings = settings
         self.tally = Tally()
         self._recent: dict[bytes, tuple[bytes, Recent]] = {}
+        deadline = time.monotonic() + NEW_TOPIC_WAIT_S
+        while True:
+            try:
+                self._build()
+                break
+            except TopicNotFoundError as exc:
+                # Quix Streams creates the state store's changelog topic and
+                # reads it back at once; a broker that has just started may
+                # not list a new topic yet. Built again, it finds it.
+                if time.monotonic() > deadline:
+                    raise KafkaError(
+                        f"{exc}: the broker does not list a topic it created "
+                        f"{NEW_TOPIC_WAIT_S:.0f} s ago. Is it overloaded?"
+                    ) from None
+                log.info("%s yet; trying again", exc)
+                time.sleep(1)
+
+    def _build(self) -> None:
+        """The application, its topics and its dataframe."""
+        settings = self.settings
         self.app = self._application()
         self.raw = self._topic(settings.topic_raw)
         self.daily = self._topic(settings.topic_daily)
