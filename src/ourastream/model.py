@@ -211,35 +211,8 @@ def parse_record(
         RecordError: with a reason a person can read.
     """
     obj = payload if isinstance(payload, dict) else load_object(payload)
-    record = _read_plain(obj, person, min_wear_ratio)
-    if record is not None:
-        return record
-    try:
-        raw = RawActivity.model_validate(obj)
-    except PydanticValidationError as exc:
-        raise RecordError(_validation_reason(exc)) from None
-    wear_ratio = _wear_ratio(raw)
-    offset = raw.timestamp.utcoffset() if raw.timestamp else None
-    return DailyRecord(
-        person=person,
-        day=raw.day,
-        timestamp=raw.timestamp.isoformat() if raw.timestamp else None,
-        utc_offset_minutes=int(offset.total_seconds() // 60) if offset else None,
-        score=raw.score,
-        total_calories=raw.total_calories,
-        active_calories=raw.active_calories,
-        target_calories=raw.target_calories,
-        steps=raw.steps,
-        walking_distance_m=raw.equivalent_walking_distance,
-        high_activity_minutes=_minutes(raw.high_activity_time),
-        medium_activity_minutes=_minutes(raw.medium_activity_time),
-        low_activity_minutes=_minutes(raw.low_activity_time),
-        sedentary_minutes=_minutes(raw.sedentary_time),
-        resting_minutes=_minutes(raw.resting_time),
-        non_wear_minutes=_minutes(raw.non_wear_time),
-        wear_ratio=wear_ratio,
-        worn=wear_ratio >= min_wear_ratio,
-    )
+    parts = plain_parts(obj) or _validated_parts(obj)
+    return _normalized(parts, person, min_wear_ratio)
 
 
 class Plain(NamedTuple):
@@ -282,14 +255,30 @@ def plain_parts(obj: dict[str, Any]) -> Plain | None:
     return Plain(numbers, day, moment[0], moment[1], classes)
 
 
-def _read_plain(
-    obj: dict[str, Any], person: str, min_wear_ratio: float
-) -> DailyRecord | None:
-    """The normalized day of a plainly valid record (see ``plain_parts``), or
-    None. Builds the very values the validated path builds."""
-    parts = plain_parts(obj)
-    if parts is None:
-        return None
+def _validated_parts(obj: dict[str, Any]) -> Plain:
+    """The parts of any record ``RawActivity`` accepts, read through it.
+
+    Raises:
+        RecordError: the reason it refuses the record.
+    """
+    try:
+        raw = RawActivity.model_validate(obj)
+    except PydanticValidationError as exc:
+        raise RecordError(_validation_reason(exc)) from None
+    offset = raw.timestamp.utcoffset() if raw.timestamp else None
+    return Plain(
+        numbers=[getattr(raw, name) for name in _NUMBERS],
+        day=raw.day,
+        timestamp=raw.timestamp.isoformat() if raw.timestamp else None,
+        utc_offset_minutes=int(offset.total_seconds() // 60) if offset else None,
+        classes=raw.class_5_min,
+    )
+
+
+def _normalized(parts: Plain, person: str, min_wear_ratio: float) -> DailyRecord:
+    """The normalized day of a record's checked parts: durations in minutes,
+    and the share of the day worn, from the 5-minute classes when present
+    (class 0 is non-wear), else from ``non_wear_time`` over a 24-hour day."""
     numbers, classes = parts.numbers, parts.classes
     seconds = numbers[_FIRST_DURATION:]
     if classes:
@@ -361,16 +350,6 @@ def _minutes(seconds: float | None) -> float | None:
     if type(seconds) is int:
         return round(seconds * 5 / 3) / 100
     return None if seconds is None else round(seconds / 60, 2)
-
-
-def _wear_ratio(raw: RawActivity) -> float:
-    """Share of the day worn: from the 5-minute classes when present (class 0
-    is non-wear), else from ``non_wear_time`` over a 24-hour day."""
-    if raw.class_5_min:
-        worn = sum(1 for c in raw.class_5_min if c != "0")
-        return round(worn / len(raw.class_5_min), 3)
-    non_wear_s = raw.non_wear_time or 0
-    return round(max(0.0, 1 - non_wear_s / SECONDS_PER_DAY), 3)
 
 
 def _validation_reason(exc: PydanticValidationError) -> str:
