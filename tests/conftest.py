@@ -142,7 +142,7 @@ def read_all(settings: Settings, topic: str, timeout_s: float = 30.0) -> list[Me
         ]
         ends = {}
         for tp in partitions:
-            low, high = _watermarks(consumer, tp)
+            low, high = watermarks(consumer, tp)
             if high > low:
                 ends[tp.partition] = high
         consumer.assign([TopicPartition(topic, p, 0) for p in ends] or partitions)
@@ -158,7 +158,7 @@ _NO_LEADER_YET = (
 )
 
 
-def _watermarks(consumer: Consumer, tp: TopicPartition) -> tuple[int, int]:
+def watermarks(consumer: Consumer, tp: TopicPartition) -> tuple[int, int]:
     """The partition's offsets, waiting out a leader not yet elected (a topic
     created a moment ago)."""
     deadline = time.monotonic() + 10

@@ -11,6 +11,7 @@ import uuid
 from confluent_kafka import Consumer, TopicPartition
 
 from ourastream.errors import KafkaError
+from tests.conftest import watermarks
 
 log = logging.getLogger(__name__)
 
@@ -74,5 +75,5 @@ def _end_offsets(consumer: Consumer, topic: str) -> dict[int, tuple[int, int]]:
     offsets = {}
     for partition in described.partitions:
         tp = TopicPartition(topic, partition)
-        offsets[partition] = consumer.get_watermark_offsets(tp, timeout=10)
+        offsets[partition] = watermarks(consumer, tp)
     return offsets
