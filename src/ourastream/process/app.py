@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 RECENT = b"recent-days"
 MONTH_PREFIX = b"month/"
 # Bounded RocksDB memory: reads are mostly of the recent values, so a small
-# block cache and write buffer hold them while the day entries stay on disk;
+# block cache and write buffer hold them while the filed months stay on disk;
 # Quix's defaults (1 GiB cache, 64 MiB buffers) would let resident memory creep
 # up for no gain.
 STATE_BLOCK_CACHE_BYTES = 32 * 1024 * 1024

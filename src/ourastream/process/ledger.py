@@ -224,9 +224,7 @@ class Ledger:
         first_kcal = Recent.HEAD + 2
         if day > values[-Recent.WIDTH]:  # a new day, the usual case: the last rows
             end = len(values)
-            start = max(
-                first_kcal, end + 2 - Recent.WIDTH * (wanted + RECENT_SLACK_DAYS)
-            )
+            start = max(first_kcal, end + 2 - Recent.WIDTH * self._kept_worn)
         else:  # a revision or a late day: only the days before it count
             end, start = recent.position(day)[0], first_kcal
         calories = [kcal for kcal in values[start : end : Recent.WIDTH] if kcal == kcal]
@@ -274,7 +272,9 @@ class Ledger:
             self._days.keep_month(iso[:7], entries)
         elif day > values[-Recent.WIDTH]:
             values.extend([day, *_packed(entry)])
-            if len(values) >= Recent.HEAD + Recent.WIDTH * self._file_at:
+            if len(values) >= Recent.HEAD + Recent.WIDTH * (
+                self._kept_worn + FILE_BATCH_DAYS
+            ):
                 self._file_away()
         else:
             at, found = recent.position(day)
@@ -282,18 +282,19 @@ class Ledger:
             values[at : at + Recent.WIDTH if found else at] = row
 
     @property
-    def _file_at(self) -> int:
-        """How many rows ``Recent`` holds before some are filed away."""
-        return self._settings.baseline_days + RECENT_SLACK_DAYS + FILE_BATCH_DAYS
+    def _kept_worn(self) -> int:
+        """The worn days ``Recent`` keeps back from its newest: a new day's
+        baseline and some slack."""
+        return self._settings.baseline_days + RECENT_SLACK_DAYS
 
     def _file_away(self) -> None:
         """Move the oldest rows of ``Recent`` into their months, keeping the
-        rows back to the last ``baseline_days + RECENT_SLACK_DAYS`` worn days
+        rows back to the last ``_kept_worn`` worn days
         (a new day's baseline) and at most ``MAX_RECENT_DAYS`` rows."""
         recent = self.recent
         values = recent.values
         calories = values[Recent.HEAD + 2 :: Recent.WIDTH]
-        keep, worn, cut = self._settings.baseline_days + RECENT_SLACK_DAYS, 0, 0
+        keep, worn, cut = self._kept_worn, 0, 0
         for at in range(len(calories) - 1, -1, -1):
             if calories[at] == calories[at]:
                 worn += 1
