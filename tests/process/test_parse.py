@@ -43,6 +43,7 @@ ODD_VALUES = [
     ("total_calories", "2900"),
     ("total_calories", 2900.5),
     ("total_calories", 10**30),
+    ("total_calories", 10**400),
     ("steps", [1]),
     ("high_activity_time", 7 * 86_400),
     ("high_activity_time", 7 * 86_400 + 1),
@@ -107,6 +108,40 @@ def test_the_daily_bytes_are_the_model_dump() -> None:
 
     assert record.to_json() == orjson.dumps(record.model_dump(mode="json"))
     assert record == model.DailyRecord(**record.model_dump())
+
+
+def usable(payload) -> bool:
+    try:
+        parse_record(payload, "me")
+    except RecordError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        p
+        for p in case_records() + [{**ORDINARY, f: v} for f, v in ODD_VALUES]
+        if usable(p)
+    ],
+)
+def test_the_record_built_without_validation_is_the_validated_one(payload) -> None:
+    record = parse_record(payload, "me")
+
+    validated = model.DailyRecord.model_validate(dict(record.__dict__))
+
+    assert record.to_json() == validated.to_json()
+    assert list(map(type, record.__dict__.values())) == list(
+        map(type, validated.__dict__.values())
+    )
+    assert record.model_fields_set == validated.model_fields_set
+    assert record == validated
+
+
+def test_a_count_no_double_holds_is_refused_with_its_reason() -> None:
+    with pytest.raises(RecordError, match="total_calories=.*less than or equal"):
+        parse_record({**ORDINARY, "total_calories": 10**400}, "me")
 
 
 def test_the_quick_reading_takes_every_record_of_the_export() -> None:
