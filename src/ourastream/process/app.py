@@ -49,8 +49,16 @@ STATE_BLOCK_CACHE_BYTES = 32 * 1024 * 1024
 STATE_WRITE_BUFFER_BYTES = 8 * 1024 * 1024
 # An instance that dies without leaving the group (kill -9, a lost machine)
 # holds its partitions until its session times out; 10 s instead of Kafka's
-# 45 s lets a restart or the other instances take over sooner.
-CONSUMER_CONFIG = {"session.timeout.ms": 10_000, "heartbeat.interval.ms": 2_000}
+# 45 s lets a restart or the other instances take over sooner. The records
+# fetched ahead are bounded to 16 MiB (librdkafka's default is 64 MiB): that
+# is still a second or more of work, and during a backfill the full 64 MiB
+# buffer was most of the difference between the processor's memory while it
+# catches up and once it has caught up.
+CONSUMER_CONFIG = {
+    "session.timeout.ms": 10_000,
+    "heartbeat.interval.ms": 2_000,
+    "queued.max.messages.kbytes": 16_384,
+}
 # How long a topic just created may stay missing from the broker's listing.
 NEW_TOPIC_WAIT_S = 30
 # Fewer, larger produce requests: librdkafka's 5 ms linger sends a request per
