@@ -123,7 +123,7 @@ class DailyRecord(BaseModel):
         record = cls.__new__(cls)
         _set = object.__setattr__
         _set(record, "__dict__", fields)
-        _set(record, "__pydantic_fields_set__", _DAILY_FIELDS)
+        _set(record, "__pydantic_fields_set__", set(_DAILY_FIELDS))
         _set(record, "__pydantic_extra__", None)
         _set(record, "__pydantic_private__", None)
         return record

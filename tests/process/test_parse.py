@@ -139,6 +139,16 @@ def test_the_record_built_without_validation_is_the_validated_one(payload) -> No
     assert record == validated
 
 
+def test_a_parsed_record_is_copied_with_changes_like_any_other() -> None:
+    record = parse_record(orjson.dumps(ORDINARY), "me")
+
+    copy = record.model_copy(update={"steps": 1.0})
+
+    assert copy.steps == 1.0
+    assert record.steps != 1.0
+    assert copy.model_fields_set == record.model_fields_set
+
+
 def test_a_count_no_double_holds_is_refused_with_its_reason() -> None:
     with pytest.raises(RecordError, match="total_calories=.*less than or equal"):
         parse_record({**ORDINARY, "total_calories": 10**400}, "me")
