@@ -305,15 +305,8 @@ def _normalized(parts: Plain, person: str, min_wear_ratio: float) -> DailyRecord
         wear_ratio = round((len(classes) - classes.count("0")) / len(classes), 3)
     else:
         wear_ratio = round(max(0.0, 1 - (numbers[-1] or 0) / SECONDS_PER_DAY), 3)
-    if None in numbers:
-        counts = [None if n is None else float(n) for n in numbers[:_FIRST_DURATION]]
-        minutes = [_minutes(s) for s in numbers[_FIRST_DURATION:]]
-    else:  # the usual record: every number present
-        counts = map(float, numbers[:_FIRST_DURATION])
-        minutes = [
-            round(s * 5 / 3) / 100 if type(s) is int else round(s / 60, 2)
-            for s in numbers[_FIRST_DURATION:]
-        ]
+    counts = [None if n is None else float(n) for n in numbers[:_FIRST_DURATION]]
+    minutes = [_minutes(s) for s in numbers[_FIRST_DURATION:]]
     score, total, active, target, steps, distance = counts
     high, medium, low, sedentary, resting, non_wear = minutes
     return DailyRecord.of_checked(
